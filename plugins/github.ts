@@ -1,0 +1,24 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { createGitHubDomain, type GitHubDomain } from '../src/github/index.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    github: GitHubDomain
+  }
+}
+
+// One GitHub client (and connection pool, ETag cache, tool catalog) per process, shared by
+// every session. The HTTP layer sees only the catalog, never Octokit.
+async function github (app: FastifyInstance) {
+  const domain = createGitHubDomain({
+    token: app.config.GITHUB_TOKEN,
+    baseUrl: app.config.GITHUB_API_URL,
+    requestTimeoutMs: app.config.GITHUB_REQUEST_TIMEOUT_MS,
+    logger: app.log.child({ component: 'github' })
+  })
+  app.decorate('github', domain)
+  app.addHook('onClose', async () => { await domain.close() })
+}
+
+export default fp(github, { name: 'github', dependencies: ['env'] })

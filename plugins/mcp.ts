@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { createSessionServer } from '../src/mcp/session-server.js'
+import { FastifyTransport } from '../src/mcp/transport.js'
+import { accepts, isInitialize, parseMessages, rpcError, unsupportedVersion } from '../src/mcp/http.js'
+import type { Session } from '../src/mcp/session-store.js'
+
+/**
+ * MCP Streamable HTTP routes. Runs after the Host, Origin, API-key and rate-limit hooks of its
+ * scope, so `request.apiKey` is set here. Stateful mode keeps sessions in `app.sessions`;
+ * stateless mode (MCP_STATELESS) builds a throwaway server per POST so any replica can answer.
+ */
+export default async function mcp (app: FastifyInstance) {
+  const { MCP_STATELESS: stateless, BODY_LIMIT_BYTES: bodyLimit } = app.config
+  const { catalog } = app.github
+  const store = app.sessions
+
+  async function connect (request: FastifyRequest, sessionId?: string) {
+    const key = request.apiKey!
+    const transport = new FastifyTransport(sessionId)
+    const logger = app.log.child({ key: key.name, ...(sessionId && { sessionId }) })
+    const server = createSessionServer(catalog, { keyName: key.name, access: key.access, logger })
+    await server.connect(transport)
+    return { server, transport }
+  }
+
+  /** The caller's session, or the reply already sent (400 without id, 404 unknown/other key's). */
+  function findSession (request: FastifyRequest, reply: FastifyReply): Session | undefined {
+    const id = request.headers['mcp-session-id']
+    if (typeof id !== 'string' || id === '') {
+      rpcError(reply, 400, -32000, 'Bad Request: Mcp-Session-Id header is required')
+      return undefined
+    }
+    const session = store.get(id, request.apiKey!.id)
+    if (!session) rpcError(reply, 404, -32001, 'Session not found')
+    return session
+  }
+
+  function versionError (request: FastifyRequest, reply: FastifyReply): boolean {
+    const problem = unsupportedVersion(request.headers['mcp-protocol-version'])
+    if (problem) rpcError(reply, 400, -32000, `Bad Request: ${problem}`)
+    return problem !== undefined
+  }
+
+  app.post('/mcp', { bodyLimit }, async (request, reply) => {
+    const accept = request.headers.accept
+    if (!accepts(accept, 'application/json') || !accepts(accept, 'text/event-stream')) {
+      return rpcError(reply, 406, -32000, 'Not Acceptable: Accept must list application/json and text/event-stream')
+    }
+    const parsed = parseMessages(request.body)
+    if (!parsed.ok) return rpcError(reply, 400, -32600, parsed.message)
+    const { messages, batch } = parsed
+    const initializing = messages.some(isInitialize)
+    if (initializing && messages.length > 1) {
+      return rpcError(reply, 400, -32600, 'Invalid Request: initialize must be sent alone')
+    }
+    if (!initializing && versionError(request, reply)) return reply
+
+    if (stateless) {
+      const { server, transport } = await connect(request)
+      const out = await transport.dispatch(reply, messages, batch, {})
+      // A stream outlives this handler: close the throwaway server when the response ends.
+      reply.raw.once('close', () => { void server.close() })
+      return out === null ? reply.code(202).send() : out
+    }
+
+    if (initializing) {
+      if (app.lifecycle.shuttingDown) return rpcError(reply.header('retry-after', '5'), 503, -32000, 'Server is shutting down')
+      const key = request.apiKey!
+      const admission = store.admit(key.id)
+      if (admission === 'full') return rpcError(reply.header('retry-after', '30'), 503, -32000, 'Too many open sessions on this server; retry later')
+      if (admission === 'key_full') return rpcError(reply.header('retry-after', '30'), 429, -32000, 'Too many open sessions for this API key; close some (DELETE /mcp) or retry later')
+      const id = randomUUID()
+      const { server, transport } = await connect(request, id)
+      store.add({ id, keyId: key.id, server, transport, lastSeen: Date.now() })
+      reply.header('mcp-session-id', id)
+      const out = await transport.dispatch(reply, messages, batch, {})
+      // A refused initialize (bad params) must not leave a session behind.
+      if (server.getClientVersion() === undefined) void store.close(id)
+      return out
+    }
+
+    const session = findSession(request, reply)
+    if (!session) return reply
+    reply.header('mcp-session-id', session.id)
+    const duplicate = messages.find((m) => 'id' in m && 'method' in m && session.transport.hasRequest(m.id))
+    if (duplicate) return rpcError(reply, 400, -32600, 'Invalid Request: a request with this id is already in progress')
+    const out = await session.transport.dispatch(reply, messages, batch, {})
+    return out === null ? reply.code(202).send() : out
+  })
+
+  app.get('/mcp', async (request, reply) => {
+    if (stateless) return methodNotAllowed(reply)
+    if (!accepts(request.headers.accept, 'text/event-stream')) {
+      return rpcError(reply, 406, -32000, 'Not Acceptable: Accept must list text/event-stream')
+    }
+    const session = findSession(request, reply)
+    if (!session || versionError(request, reply)) return reply
+    const stream = session.transport.openStandalone(reply)
+    if (!stream) return rpcError(reply, 409, -32000, 'Conflict: this session already has an open GET stream')
+    return reply.header('mcp-session-id', session.id).send(stream)
+  })
+
+  app.delete('/mcp', async (request, reply) => {
+    if (stateless) return methodNotAllowed(reply)
+    const session = findSession(request, reply)
+    if (!session || versionError(request, reply)) return reply
+    await store.close(session.id)
+    return reply.code(204).send()
+  })
+}
+
+function methodNotAllowed (reply: FastifyReply) {
+  return rpcError(reply.header('allow', 'POST'), 405, -32000, 'Method not allowed: this server is stateless (no sessions, no GET stream)')
+}

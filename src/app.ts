@@ -1,0 +1,61 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import env from '../plugins/env.js'
+import lifecycle from '../plugins/lifecycle.js'
+import errors from '../plugins/errors.js'
+import github from '../plugins/github.js'
+import sessions from '../plugins/sessions.js'
+import health from '../plugins/health.js'
+import hosts from '../plugins/hosts.js'
+import cors from '../plugins/cors.js'
+import auth from '../plugins/auth.js'
+import rateLimit from '../plugins/rate-limit.js'
+import mcp from '../plugins/mcp.js'
+
+export interface AppOptions {
+  /** Environment to validate: `process.env` in production, a literal object in tests. */
+  env: Record<string, string | undefined>
+}
+
+/**
+ * The whole gateway as one plugin tree, in a fixed, visible order.
+ * Root level: config and process-wide state (shutdown, GitHub client, sessions, metrics, health).
+ * The `/mcp` scope adds the HTTP guards (Host, CORS/Origin, API key, rate limit) before the
+ * MCP routes, so probes and metrics are never authenticated or limited by construction.
+ */
+export default async function app (fastify: FastifyInstance, opts: AppOptions) {
+  await fastify.register(env, { env: opts.env })
+  fastify.log.level = fastify.config.LOG_LEVEL
+  await fastify.register(lifecycle)
+  await fastify.register(errors)
+  await fastify.register(github)
+  await fastify.register(sessions)
+  await fastify.register(health)
+
+  await fastify.register(async function mcpScope (api) {
+    await api.register(hosts)
+    await api.register(cors)
+    await api.register(auth)
+    await api.register(rateLimit)
+    await api.register(mcp)
+  })
+}
+
+/** Creates and readies the app. Tests and the process entry both use this, never each other. */
+export async function buildApp (opts: AppOptions & { logger?: FastifyServerOptions['logger'] }): Promise<FastifyInstance> {
+  let instance: FastifyInstance | undefined
+  const fastify = Fastify({
+    logger: opts.logger ?? false,
+    genReqId: () => crypto.randomUUID(),
+    // Fastify options are fixed before config is validated, so trust in X-Forwarded-For reads
+    // TRUST_PROXY when a request arrives rather than at construction.
+    trustProxy: () => instance?.config?.TRUST_PROXY === true,
+    // SSE streams are ended by the MCP plugin in preClose; idle keep-alive sockets close at once.
+    forceCloseConnections: 'idle',
+    keepAliveTimeout: 72_000, // above common load-balancer idle timeouts (60 s): avoids 502s
+    routerOptions: { ignoreTrailingSlash: true }
+  })
+  instance = fastify
+  await fastify.register(app, { env: opts.env })
+  await fastify.ready()
+  return fastify
+}

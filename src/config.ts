@@ -1,0 +1,73 @@
+import { Type, type Static } from '@sinclair/typebox'
+
+// The one environment schema. `.env.schema.json` is generated from it (`npm run gen:schema`)
+// and the README's configuration table from that file; tests prove both are current.
+// Defaults, ranges and patterns live here, never in scattered parseInt(... || '60').
+const Int = (description: string, def: number, minimum: number, maximum: number) =>
+  Type.Integer({ description, default: def, minimum, maximum })
+
+// A plain `enum` gives one readable error ("must be one of …") where a union of literals gives four.
+const StringEnum = <T extends string>(values: readonly T[], description: string, def: T) =>
+  Type.Unsafe<T>({ type: 'string', enum: values, description, default: def })
+
+export const ConfigSchema = Type.Object(
+  {
+    NODE_ENV: StringEnum(['development', 'production', 'test'], '`production` requires AUTH_KEYS or AUTH_KEYS_FILE', 'development'),
+    PORT: Int('TCP port to listen on', 3001, 1, 65535),
+    HOST: Type.String({ description: 'Bind address (`0.0.0.0` in the container image)', default: '127.0.0.1', minLength: 1 }),
+    LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'pino log level', 'info'),
+    GITHUB_TOKEN: Type.String({ description: 'GitHub token the gateway acts with (required; never logged)', minLength: 1 }),
+    GITHUB_API_URL: Type.String({
+      description: 'GitHub REST base URL; GitHub Enterprise Server: `https://HOST/api/v3`',
+      default: 'https://api.github.com',
+      pattern: '^https?://[^\\s/]+(/[^\\s]*)?$'
+    }),
+    GITHUB_REQUEST_TIMEOUT_MS: Int('Timeout of one upstream GitHub request', 30000, 1000, 300000),
+    AUTH_KEYS: Type.Optional(Type.String({
+      description: 'Comma-separated API keys; an entry may be `sha256:<64 hex>`. Development without keys: one random key is generated and printed'
+    })),
+    AUTH_KEYS_FILE: Type.Optional(Type.String({
+      description: 'Path of a JSON key file with named, scoped keys (see README, Security)', minLength: 1
+    })),
+    RATE_LIMIT_MAX: Int('Requests per window per API key', 60, 1, 1000000),
+    RATE_LIMIT_WINDOW_MS: Int('Rate-limit window length', 60000, 1000, 86400000),
+    AUTH_FAILURE_MAX: Int('Failed authentications per client address per window before 429', 10, 1, 100000),
+    ALLOWED_ORIGINS: Type.String({
+      description: 'Comma list of browser origins allowed (CORS and Origin check); `*` allows any', default: ''
+    }),
+    ALLOWED_HOSTS: Type.Optional(Type.String({
+      description: 'Comma list of accepted Host header names (DNS-rebinding defence); default: loopback names when HOST is loopback, else any'
+    })),
+    TRUST_PROXY: Type.Boolean({ description: 'Believe `X-Forwarded-For` for the client address', default: false }),
+    REDIS_URL: Type.Optional(Type.String({
+      description: 'Redis URL for rate-limit state shared across replicas; absent: in-process store', pattern: '^rediss?://'
+    })),
+    MCP_STATELESS: Type.Boolean({ description: 'No MCP sessions: any replica serves any request', default: false }),
+    SESSION_IDLE_TTL_MS: Int('Idle time after which a session is closed', 1800000, 1000, 604800000),
+    MAX_SESSIONS: Int('Open sessions per process (503 beyond)', 10000, 1, 1000000),
+    MAX_SESSIONS_PER_KEY: Int('Open sessions per API key (429 beyond)', 100, 1, 1000000),
+    SHUTDOWN_TIMEOUT_MS: Int('Drain budget on SIGTERM/SIGINT before a forced exit 1', 10000, 100, 600000),
+    SHUTDOWN_DRAIN_DELAY_MS: Int('Keep listening (readiness 503) this long after a signal before closing', 0, 0, 600000),
+    BODY_LIMIT_BYTES: Int('Largest accepted POST body (413 beyond)', 1048576, 1024, 67108864),
+    METRICS_ENABLED: Type.Boolean({ description: 'Serve Prometheus metrics on `GET /metrics`', default: true })
+  },
+  {
+    additionalProperties: false,
+    // Cross-field rule, kept in the schema so it is documented and validated in one place.
+    if: { properties: { NODE_ENV: { const: 'production' } }, required: ['NODE_ENV'] },
+    then: { anyOf: [{ required: ['AUTH_KEYS'] }, { required: ['AUTH_KEYS_FILE'] }] }
+  }
+)
+
+export type Config = Static<typeof ConfigSchema>
+
+export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const
+
+/** Splits a comma list, trimming and dropping empty entries. */
+export function list (value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+}
+
+export function isLoopback (host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.')
+}

@@ -1,0 +1,52 @@
+import type { FastifyReply } from 'fastify'
+import { JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
+
+// HTTP-level checks of the Streamable HTTP transport, as pure functions the routes compose.
+
+export const MAX_BATCH = 100
+
+/** Answers with a JSON-RPC error object (id null), the shape MCP clients expect from /mcp. */
+export function rpcError (reply: FastifyReply, status: number, code: number, message: string) {
+  return reply.code(status).type('application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null })
+}
+
+/** True when the Accept header admits `type` (exactly, as `major/*`, or as `*\/*`). */
+export function accepts (header: string | undefined, type: string): boolean {
+  if (!header) return false
+  const major = type.slice(0, type.indexOf('/'))
+  for (const part of header.split(',')) {
+    const range = part.split(';', 1)[0].trim().toLowerCase()
+    if (range === type || range === '*/*' || range === `${major}/*`) return true
+  }
+  return false
+}
+
+/** An unsupported MCP-Protocol-Version is a 400; an absent one means 2025-03-26 (spec). */
+export function unsupportedVersion (header: string | string[] | undefined): string | undefined {
+  if (header === undefined) return undefined
+  const v = Array.isArray(header) ? header[0] : header
+  return SUPPORTED_PROTOCOL_VERSIONS.includes(v)
+    ? undefined
+    : `Unsupported MCP-Protocol-Version: ${v.slice(0, 40)} (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`
+}
+
+export type Parsed = { ok: true, messages: JSONRPCMessage[], batch: boolean } | { ok: false, message: string }
+
+/** Validates a POST body as one JSON-RPC message or a batch of them. */
+export function parseMessages (body: unknown): Parsed {
+  const batch = Array.isArray(body)
+  const items: unknown[] = batch ? body : [body]
+  if (items.length === 0) return { ok: false, message: 'Invalid Request: empty batch' }
+  if (items.length > MAX_BATCH) return { ok: false, message: `Invalid Request: a batch holds at most ${MAX_BATCH} messages` }
+  const messages: JSONRPCMessage[] = []
+  for (const item of items) {
+    const result = JSONRPCMessageSchema.safeParse(item)
+    if (!result.success) return { ok: false, message: 'Invalid Request: not a JSON-RPC 2.0 message' }
+    messages.push(result.data)
+  }
+  return { ok: true, messages, batch }
+}
+
+export function isInitialize (m: JSONRPCMessage): boolean {
+  return 'method' in m && m.method === 'initialize' && 'id' in m
+}
