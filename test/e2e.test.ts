@@ -1,0 +1,79 @@
+import t from 'tap'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { build, KEY_A, type TestContext } from './helper.js'
+
+// End to end over a real socket with the SDK's own client transport.
+async function listening (t: TestContext, env: Record<string, string> = {}) {
+  const { app, github } = await build(t, env)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as { port: number }
+  return { app, github, url: new URL(`http://127.0.0.1:${port}/mcp`) }
+}
+
+async function connect (t: TestContext, url: URL, key = KEY_A) {
+  const client = new Client({ name: 'e2e', version: '1.0.0' })
+  const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers: { 'X-API-Key': key } } })
+  await client.connect(transport)
+  t.teardown(() => client.close())
+  return { client, transport }
+}
+
+t.test('initialize → tools/list → tools/call → resources → prompts → DELETE', async (t) => {
+  const { app, url } = await listening(t)
+  const { client, transport } = await connect(t, url)
+  t.ok(transport.sessionId, 'session id received')
+  t.equal(app.sessions.size, 1)
+
+  const { tools } = await client.listTools()
+  t.same(tools.map((tool) => tool.name).sort(), [
+    'add_issue_comment', 'batch_label_issues', 'create_issue', 'get_issue', 'list_issue_comments',
+    'list_issues', 'list_issues_paginated', 'search_issues', 'update_issue'
+  ])
+
+  const issue = await client.callTool({ name: 'get_issue', arguments: { owner: 'octo-org', repo: 'widgets', issue_number: 1 } })
+  t.notOk(issue.isError)
+  t.equal((issue.structuredContent as { number: number }).number, 1)
+
+  const listed = await client.callTool({ name: 'list_issues', arguments: { owner: 'octo-org', repo: 'widgets', limit: 5 } })
+  t.notOk(listed.isError)
+
+  const templates = await client.listResourceTemplates()
+  t.ok(templates.resourceTemplates.some((r) => r.uriTemplate === 'issue://{owner}/{repo}/{number}'))
+  const read = await client.readResource({ uri: 'issue://octo-org/widgets/1' })
+  t.match(read.contents[0], { uri: 'issue://octo-org/widgets/1' })
+
+  const prompts = await client.listPrompts()
+  t.same(prompts.prompts.map((p) => p.name).sort(), ['bug-report-template', 'triage-issue', 'weekly-summary'])
+  const prompt = await client.getPrompt({ name: 'triage-issue', arguments: { owner: 'octo-org', repo: 'widgets', issue_number: '1' } })
+  t.ok(prompt.messages.length > 0)
+
+  let progressSeen = 0
+  const batch = await client.callTool(
+    { name: 'batch_label_issues', arguments: { owner: 'octo-org', repo: 'widgets', issue_numbers: [1, 3], labels: ['e2e'] } },
+    undefined,
+    { onprogress: () => { progressSeen++ } }
+  )
+  t.notOk(batch.isError)
+  t.ok(progressSeen > 0, 'progress notifications arrived over SSE')
+
+  await transport.terminateSession()
+  t.equal(app.sessions.size, 0, 'DELETE ended the session')
+})
+
+t.test('wrong key cannot connect', async (t) => {
+  const { url } = await listening(t)
+  const client = new Client({ name: 'e2e', version: '1.0.0' })
+  const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers: { 'X-API-Key': 'wrong' } } })
+  await t.rejects(client.connect(transport))
+})
+
+t.test('stateless mode end to end', async (t) => {
+  const { app, url } = await listening(t, { MCP_STATELESS: 'true' })
+  const { client } = await connect(t, url)
+  const { tools } = await client.listTools()
+  t.ok(tools.length >= 9)
+  const res = await client.callTool({ name: 'get_issue', arguments: { owner: 'octo-org', repo: 'widgets', issue_number: 1 } })
+  t.notOk(res.isError)
+  t.equal(app.sessions.size, 0)
+})
