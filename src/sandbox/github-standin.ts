@@ -1,0 +1,146 @@
+// A local stand-in for GitHub's REST API: real payload shapes, Link pagination, ETags, rate-limit
+// headers and error bodies, on a plain node:http server bound to loopback. The demo, every test and
+// the benchmarks talk to it instead of api.github.com. Routes live in routes-*.ts; this file owns
+// the socket lifecycle and the knobs tests turn (faults, latency, quota, reset).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { dispatch, type DispatchDeps } from './dispatch.js'
+import { Faults, type Fault, type FaultMatch } from './faults.js'
+import { maxId, type RouteCtx } from './http-kit.js'
+import { Quota } from './quota.js'
+import { createSeed } from './seed.js'
+import type { SeedData } from './types.js'
+
+export type { SeedData } from './types.js'
+
+export const SANDBOX_TOKEN = 'sandbox-token'
+
+export interface StandinOptions {
+  port?: number
+  host?: string
+  token?: string
+  latencyMs?: number
+  seed?: SeedData
+}
+
+export interface RequestLogEntry { method: string; path: string; status: number; ifNoneMatch?: string }
+
+export interface GitHubStandin {
+  url: string
+  close(): Promise<void>
+  requests: RequestLogEntry[]
+  reset(): void
+  setLatency(ms: number): void
+  failNext(match: FaultMatch, fault: Fault): void
+  setRateLimit(remaining: number, resetEpochSeconds?: number): void
+  /** Search has its own quota (30/minute) on GitHub; tests of that bucket set it here. */
+  setSearchRateLimit(remaining: number, resetEpochSeconds?: number): void
+  state: SeedData
+}
+
+// The log is for assertions; a long benchmark must not grow it without bound.
+const LOG_CAP = 100_000
+// A larger write body is cut off here and then fails to parse (400), instead of filling memory.
+const MAX_BODY = 5 * 1024 * 1024
+
+const githubTime = (): string => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+
+export async function startGitHubStandin(opts: StandinOptions = {}): Promise<GitHubStandin> {
+  const host = opts.host ?? '127.0.0.1'
+  const freshSeed = (): SeedData => (opts.seed ? structuredClone(opts.seed) : createSeed())
+  const state = freshSeed()
+  const requests: RequestLogEntry[] = []
+  const faults = new Faults()
+  const quotas = { core: new Quota(5000, 3600), search: new Quota(30, 60) }
+  let latencyMs = opts.latencyMs ?? 0
+  let requestCount = 0
+  const timers = new Set<NodeJS.Timeout>()
+
+  const ctx: RouteCtx = {
+    api: '', // set once listening
+    data: state,
+    now: githubTime,
+    nextId: (kind) => maxId(state, kind) + 1,
+    limits: () => ({ core: quotas.core.snapshot(), search: quotas.search.snapshot() }),
+  }
+  const deps: DispatchDeps = {
+    ctx, token: opts.token ?? SANDBOX_TOKEN, faults, quotas,
+    requestId: () => `0000:00000:${(++requestCount).toString(16).toUpperCase().padStart(7, '0')}:0000000:00000000`,
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = (req.method ?? 'GET').toUpperCase()
+    const rawUrl = req.url ?? '/'
+    const q = rawUrl.indexOf('?')
+    const inm = req.headers['if-none-match']
+    let rawBody = ''
+    if (method !== 'GET' && method !== 'HEAD') {
+      const chunks: Buffer[] = []
+      let size = 0
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        size += chunk.length
+        if (size <= MAX_BODY) chunks.push(chunk)
+      }
+      rawBody = Buffer.concat(chunks).toString('utf8')
+    }
+    const wire = dispatch(deps, {
+      method,
+      path: q === -1 ? rawUrl : rawUrl.slice(0, q),
+      query: new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1)),
+      authorization: req.headers.authorization,
+      ifNoneMatch: inm,
+      rawBody,
+    })
+    const delay = latencyMs + wire.delayMs
+    if (delay > 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(() => { timers.delete(t); resolve() }, delay)
+        timers.add(t)
+      })
+    }
+    if (res.destroyed) return
+    if (wire.body !== undefined) wire.headers['content-length'] = String(Buffer.byteLength(wire.body))
+    res.writeHead(wire.status, wire.headers)
+    res.end(wire.body)
+    if (requests.length >= LOG_CAP) requests.splice(0, LOG_CAP / 2)
+    requests.push(inm === undefined
+      ? { method, path: rawUrl, status: wire.status }
+      : { method, path: rawUrl, status: wire.status, ifNoneMatch: inm })
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => { if (!res.headersSent) { res.statusCode = 500; res.end() } })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, host, () => { server.off('error', reject); resolve() })
+  })
+  const { port } = server.address() as AddressInfo
+  ctx.api = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+
+  return {
+    url: ctx.api,
+    requests,
+    state,
+    async close() {
+      for (const t of timers) clearTimeout(t) // delayed answers would only hit destroyed sockets
+      timers.clear()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve()) // resolves even if already closed (callback gets an error)
+        server.closeAllConnections() // keep-alive sockets too, or close() would wait for them
+      })
+    },
+    reset() {
+      Object.assign(state, freshSeed()) // in place: callers holding `state` keep a live view
+      requests.length = 0
+      faults.clear()
+      quotas.core.restore()
+      quotas.search.restore()
+      latencyMs = opts.latencyMs ?? 0
+    },
+    setLatency(ms) { latencyMs = Math.max(0, ms) },
+    failNext(match, fault) { faults.add(match, fault) },
+    setRateLimit(remaining, reset) { quotas.core.set(remaining, reset) },
+    setSearchRateLimit(remaining, reset) { quotas.search.set(remaining, reset) },
+  }
+}
