@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto'
+import fp from 'fastify-plugin'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { normalizeIP } from '@fastify/rate-limit'
+import { list, type Config } from '../src/config.js'
+import { assertUnique, createVerifier, parseAuthKeys, type ApiKey, type StoredKey } from '../src/auth/keys.js'
+import { loadKeyFile } from '../src/auth/key-file.js'
+import { FailureCounter } from '../src/auth/failures.js'
+
+export type { ApiKey } from '../src/auth/keys.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authKeys: AuthKeys
+  }
+  interface FastifyRequest {
+    /** Set by the auth hook on every request it lets through; null before it runs. */
+    apiKey: ApiKey | null
+  }
+}
+
+export interface AuthKeys {
+  readonly count: number
+  /** Development only: the key generated because none was configured (the demo prints it). */
+  readonly generatedKey?: string
+  /** The identity of a presented key, in constant time; null when it is not a configured key. */
+  verify (presented: string): ApiKey | null
+}
+
+function loadKeys (config: Config): AuthKeys {
+  const fromEnv = parseAuthKeys(list(config.AUTH_KEYS))
+  const keys: StoredKey[] = [...fromEnv, ...(config.AUTH_KEYS_FILE ? loadKeyFile(config.AUTH_KEYS_FILE) : [])]
+  assertUnique(keys, (i) => i < fromEnv.length
+    ? `AUTH_KEYS: entry ${i + 1}`
+    : `AUTH_KEYS_FILE: keys[${i - fromEnv.length}] ("${keys[i].identity.name}")`)
+  if (keys.length > 0) return { count: keys.length, verify: createVerifier(keys) }
+  if (config.NODE_ENV === 'production') throw new Error('AUTH_KEYS: no API keys configured')
+  if (config.NODE_ENV !== 'development') return { count: 0, verify: () => null }
+
+  const generatedKey = randomBytes(32).toString('base64url')
+  // Straight to stderr, never through the logger: log lines must never hold a key.
+  process.stderr.write(`\nNo AUTH_KEYS set: generated a development API key (new on every start):\n  ${generatedKey}\n\n`)
+  return { count: 1, generatedKey, verify: createVerifier(parseAuthKeys([generatedKey])) }
+}
+
+/**
+ * The configured keys. Registered by the guard below when absent; register it at the root
+ * instead when code outside the /mcp scope (the demo, health) must read `app.authKeys`.
+ */
+export const authKeys = fp(async function authKeys (app: FastifyInstance) {
+  app.decorate('authKeys', loadKeys(app.config))
+}, { name: 'auth-keys', dependencies: ['env'] })
+
+function presentedKey (request: FastifyRequest): string | undefined {
+  const apiKey = request.headers['x-api-key']
+  if (typeof apiKey === 'string' && apiKey !== '') return apiKey
+  return /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
+}
+
+async function auth (app: FastifyInstance) {
+  if (!app.hasDecorator('authKeys')) await app.register(authKeys)
+  app.decorateRequest('apiKey', null)
+
+  // Brute-force defence. Once an address has used its failure budget, it gets 429 for the rest
+  // of the window before any key is compared, even when it now presents a valid key: letting
+  // valid keys through would turn 429-versus-200 into an oracle, and the guessing would go on.
+  // Valid keys from other addresses are unaffected. IPv6 clients are counted per /64, as one
+  // host usually owns the whole prefix.
+  const failures = new FailureCounter({ max: app.config.AUTH_FAILURE_MAX, windowMs: app.config.RATE_LIMIT_WINDOW_MS })
+
+  function refuse (request: FastifyRequest, reply: FastifyReply, address: string, status: 401 | 403) {
+    failures.record(address)
+    request.log.info({ authFailure: status === 401 ? 'missing_key' : 'invalid_key' }, 'authentication failed')
+    if (status === 401) {
+      return reply.code(401).header('www-authenticate', 'Bearer realm="mcp"').send({
+        error: 'unauthorized', message: 'API key required: send "X-API-Key: <key>" or "Authorization: Bearer <key>"'
+      })
+    }
+    return reply.code(403).send({ error: 'forbidden', message: 'Invalid API key' })
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    const address = normalizeIP(request.ip)
+    const retryAfter = failures.blockedFor(address)
+    if (retryAfter > 0) {
+      return reply.code(429).header('retry-after', retryAfter).send({
+        error: 'rate_limited',
+        message: `Too many failed authentication attempts from this address; retry in ${retryAfter} s`,
+        retryAfterSeconds: retryAfter
+      })
+    }
+    const presented = presentedKey(request)
+    if (presented === undefined) return refuse(request, reply, address, 401)
+    const key = app.authKeys.verify(presented)
+    if (key === null) return refuse(request, reply, address, 403)
+    request.apiKey = key
+  })
+}
+
+export default fp(auth, { name: 'auth', dependencies: ['env'] })

@@ -1,0 +1,51 @@
+import t from 'tap'
+import Fastify from 'fastify'
+import env from '../../plugins/env.js'
+import auth from '../../plugins/auth.js'
+
+// Issue 5 item 3: failed authentications are limited per client address (request.ip).
+interface Teardown { teardown (fn: () => unknown): void }
+
+async function build (t: Teardown, vars: Record<string, string>) {
+  const app = Fastify()
+  await app.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'test-token', ...vars } })
+  await app.register(auth)
+  app.post('/mcp', async () => ({ ok: true }))
+  await app.ready()
+  t.teardown(() => app.close())
+  return app
+}
+
+type App = Awaited<ReturnType<typeof build>>
+const call = (app: App, headers: Record<string, string>, remoteAddress: string) =>
+  app.inject({ method: 'POST', url: '/mcp', headers, remoteAddress, payload: {} })
+
+t.test('brute force: failures are limited per address, before any key comparison', async (t) => {
+  const app = await build(t, { AUTH_KEYS: 'valid-secret', AUTH_FAILURE_MAX: '3', RATE_LIMIT_WINDOW_MS: '60000' })
+  let comparisons = 0
+  const verify = app.authKeys.verify
+  app.authKeys.verify = (presented) => { comparisons++; return verify(presented) }
+
+  t.equal((await call(app, { 'x-api-key': 'guess-1' }, '203.0.113.7')).statusCode, 403)
+  t.equal((await call(app, { 'x-api-key': 'guess-2' }, '203.0.113.7')).statusCode, 403)
+  t.equal((await call(app, {}, '203.0.113.7')).statusCode, 401, 'a missing key counts as a failure too')
+  const before = comparisons
+  const blocked = await call(app, { 'x-api-key': 'valid-secret' }, '203.0.113.7')
+  t.equal(blocked.statusCode, 429, 'the address is blocked for the window, even with a valid key')
+  t.equal(comparisons, before, 'no key comparison once blocked')
+  const retryAfter = Number(blocked.headers['retry-after'])
+  t.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`)
+  t.same(blocked.json(), { error: 'rate_limited', message: `Too many failed authentication attempts from this address; retry in ${retryAfter} s`, retryAfterSeconds: retryAfter })
+
+  t.equal((await call(app, { 'x-api-key': 'valid-secret' }, '198.51.100.1')).statusCode, 200, 'other addresses are unaffected')
+  t.equal((await call(app, { 'x-api-key': 'guess' }, '198.51.100.1')).statusCode, 403, 'and keep their own budget')
+})
+
+t.test('brute force: successes do not count; IPv6 clients are counted per /64', async (t) => {
+  const app = await build(t, { AUTH_KEYS: 'valid-secret', AUTH_FAILURE_MAX: '2' })
+  for (let i = 0; i < 5; i++) t.equal((await call(app, { 'x-api-key': 'valid-secret' }, '192.0.2.1')).statusCode, 200)
+  t.equal((await call(app, { 'x-api-key': 'x' }, '2001:db8:1:1::1')).statusCode, 403)
+  t.equal((await call(app, { 'x-api-key': 'y' }, '2001:db8:1:1::2')).statusCode, 403)
+  t.equal((await call(app, { 'x-api-key': 'valid-secret' }, '2001:db8:1:1::ffff')).statusCode, 429, 'same /64')
+  t.equal((await call(app, { 'x-api-key': 'valid-secret' }, '2001:db8:1:2::1')).statusCode, 200, 'another /64')
+})
