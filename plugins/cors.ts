@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import fastifyCors from '@fastify/cors'
 import type { FastifyInstance } from 'fastify'
 import { list } from '../src/config.js'
+import { hostMatcher } from './hosts.js'
 
 export const ALLOWED_HEADERS = ['Content-Type', 'Accept', 'Authorization', 'X-API-Key', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Last-Event-ID']
 // Browsers hide every response header not listed here: without Mcp-Session-Id a browser client
@@ -19,8 +20,24 @@ export function originMatcher (allowedOrigins: string): (origin: string) => bool
   return (origin) => allowed.has(normalise(origin))
 }
 
+/**
+ * Same-origin requests (Origin names the very host the request was sent to) are not
+ * cross-site, so they pass without an ALLOWED_ORIGINS entry — but only where the Host header
+ * itself is checked against an allowlist (plugins/hosts.ts). Otherwise a DNS-rebound page on
+ * evil.example would be "same-origin" with `Host: evil.example`.
+ */
+export function sameOrigin (origin: string, host: string): boolean {
+  try {
+    return new URL(origin).host === host.toLowerCase()
+  } catch {
+    return false
+  }
+}
+
 async function cors (app: FastifyInstance) {
-  const allowed = originMatcher(app.config.ALLOWED_ORIGINS)
+  const listed = originMatcher(app.config.ALLOWED_ORIGINS)
+  const hostChecked = hostMatcher(app.config) !== null
+  const allowed = (origin: string, host: string) => listed(origin) || (hostChecked && sameOrigin(origin, host))
 
   // The MCP spec requires refusing a request whose Origin is present and not allowed (a page on
   // another site driving a local gateway); @fastify/cors alone would only omit its headers.
@@ -28,7 +45,7 @@ async function cors (app: FastifyInstance) {
   // this also refuses preflights from other origins.
   app.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin
-    if (origin !== undefined && !allowed(origin)) {
+    if (origin !== undefined && !allowed(origin, request.host)) {
       request.log.info({ origin }, 'refused: Origin not allowed')
       return reply.code(403).send({ error: 'forbidden', message: 'Origin not allowed' })
     }

@@ -4,6 +4,7 @@ import { createSessionServer } from '../src/mcp/session-server.js'
 import { FastifyTransport } from '../src/mcp/transport.js'
 import { accepts, isInitialize, parseMessages, rpcError, unsupportedVersion } from '../src/mcp/http.js'
 import type { Session } from '../src/mcp/session-store.js'
+import { methodLabel } from './metrics.js'
 
 /**
  * MCP Streamable HTTP routes. Runs after the Host, Origin, API-key and rate-limit hooks of its
@@ -50,6 +51,7 @@ export default async function mcp (app: FastifyInstance) {
     const parsed = parseMessages(request.body)
     if (!parsed.ok) return rpcError(reply, 400, -32600, parsed.message)
     const { messages, batch } = parsed
+    for (const m of messages) if ('method' in m) app.metrics.mcpRequests.inc({ method: methodLabel(m.method) })
     const initializing = messages.some(isInitialize)
     if (initializing && messages.length > 1) {
       return rpcError(reply, 400, -32600, 'Invalid Request: initialize must be sent alone')
@@ -68,6 +70,7 @@ export default async function mcp (app: FastifyInstance) {
       if (app.lifecycle.shuttingDown) return rpcError(reply.header('retry-after', '5'), 503, -32000, 'Server is shutting down')
       const key = request.apiKey!
       const admission = store.admit(key.id)
+      if (admission !== 'ok') app.metrics.rateLimited.inc({ reason: 'sessions' })
       if (admission === 'full') return rpcError(reply.header('retry-after', '30'), 503, -32000, 'Too many open sessions on this server; retry later')
       if (admission === 'key_full') return rpcError(reply.header('retry-after', '30'), 429, -32000, 'Too many open sessions for this API key; close some (DELETE /mcp) or retry later')
       const id = randomUUID()

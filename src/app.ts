@@ -2,13 +2,14 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import env from '../plugins/env.js'
 import lifecycle from '../plugins/lifecycle.js'
 import errors from '../plugins/errors.js'
+import metrics from '../plugins/metrics.js'
 import github from '../plugins/github.js'
 import sessions from '../plugins/sessions.js'
 import health from '../plugins/health.js'
 import hosts from '../plugins/hosts.js'
 import cors from '../plugins/cors.js'
-import auth from '../plugins/auth.js'
-import rateLimit from '../plugins/rate-limit.js'
+import auth, { authKeys } from '../plugins/auth.js'
+import rateLimit, { rateLimitStore } from '../plugins/rate-limit.js'
 import mcp from '../plugins/mcp.js'
 
 export interface AppOptions {
@@ -18,7 +19,8 @@ export interface AppOptions {
 
 /**
  * The whole gateway as one plugin tree, in a fixed, visible order.
- * Root level: config and process-wide state (shutdown, GitHub client, sessions, metrics, health).
+ * Root level: config and process-wide state (shutdown, errors, metrics, GitHub client, sessions,
+ * health).
  * The `/mcp` scope adds the HTTP guards (Host, CORS/Origin, API key, rate limit) before the
  * MCP routes, so probes and metrics are never authenticated or limited by construction.
  */
@@ -27,8 +29,11 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions) {
   fastify.log.level = fastify.config.LOG_LEVEL
   await fastify.register(lifecycle)
   await fastify.register(errors)
+  await fastify.register(metrics)
   await fastify.register(github)
   await fastify.register(sessions)
+  await fastify.register(authKeys)
+  await fastify.register(rateLimitStore)
   await fastify.register(health)
 
   await fastify.register(async function mcpScope (api) {

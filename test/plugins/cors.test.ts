@@ -75,6 +75,19 @@ t.test('ALLOWED_ORIGINS unset: every browser origin is refused', async (t) => {
   t.equal((await app.inject({ method: 'POST', url: '/mcp', payload: {} })).statusCode, 200)
 })
 
+t.test('same-origin requests pass only where the Host header is allowlisted', async (t) => {
+  const loopback = await build(t, {}, [hosts, cors])
+  const own = await loopback.inject({ method: 'POST', url: '/mcp', headers: { host: '127.0.0.1:3001', origin: 'http://127.0.0.1:3001' }, payload: {} })
+  t.equal(own.statusCode, 200, 'a page served from the gateway host itself is not cross-site')
+  const rebound = await loopback.inject({ method: 'POST', url: '/mcp', headers: { host: 'evil.example.com', origin: 'http://evil.example.com' }, payload: {} })
+  t.equal(rebound.statusCode, 403, 'a DNS-rebound name is refused (by Host)')
+  const otherPort = await loopback.inject({ method: 'POST', url: '/mcp', headers: { host: '127.0.0.1:3001', origin: 'http://127.0.0.1:6274' }, payload: {} })
+  t.equal(otherPort.statusCode, 403, 'another port is another origin')
+  const open = await build(t, { HOST: '0.0.0.0' }, [hosts, cors])
+  const unchecked = await open.inject({ method: 'POST', url: '/mcp', headers: { host: 'evil.example.com', origin: 'http://evil.example.com' }, payload: {} })
+  t.equal(unchecked.statusCode, 403, 'without a Host allowlist, same-origin proves nothing')
+})
+
 t.test('ALLOWED_ORIGINS=*: any origin, answered with the requesting origin', async (t) => {
   const app = await build(t, { ALLOWED_ORIGINS: '*' })
   const res = await preflight(app, 'https://anywhere.example', 'DELETE')
