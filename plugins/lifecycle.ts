@@ -30,6 +30,11 @@ async function lifecycle (app: FastifyInstance) {
     // The response's 'close' fires once: completed, hijacked-and-ended, or aborted by the client.
     reply.raw.once('close', () => { inFlight-- })
   })
+  // Keep-alive connections that finish a request while draining would otherwise stay open
+  // until their idle timeout and hold server.close() (and the process) that long.
+  app.addHook('onSend', async (_request, reply) => {
+    if (shuttingDown) reply.header('connection', 'close')
+  })
   app.addHook('preClose', async () => { shuttingDown = true })
 }
 

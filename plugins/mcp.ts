@@ -16,6 +16,15 @@ export default async function mcp (app: FastifyInstance) {
   const { catalog } = app.github
   const store = app.sessions
 
+  // Only JSON bodies: anything else is 415 (Fastify's own text/plain parser would let it in).
+  // An empty body is fine on GET/DELETE even when a client library labels it JSON.
+  const json = app.getDefaultJsonParser('error', 'error')
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' && request.method !== 'POST') return done(null, undefined)
+    json(request, body, done)
+  })
+
   async function connect (request: FastifyRequest, sessionId?: string) {
     const key = request.apiKey!
     const transport = new FastifyTransport(sessionId)

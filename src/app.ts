@@ -1,3 +1,4 @@
+import fp from 'fastify-plugin'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import env from '../plugins/env.js'
 import lifecycle from '../plugins/lifecycle.js'
@@ -60,7 +61,8 @@ export async function buildApp (opts: AppOptions & { logger?: FastifyServerOptio
     routerOptions: { ignoreTrailingSlash: true }
   })
   instance = fastify
-  await fastify.register(app, { env: opts.env })
+  // fp: the app's decorations (config, sessions, lifecycle …) are visible on the returned instance.
+  await fastify.register(fp(app), { env: opts.env })
   await fastify.ready()
   return fastify
 }

@@ -3,6 +3,7 @@ import { build, openSession, initializeBody, sseMessages, MCP_HEADERS, KEY_A, KE
 
 const auth = (key = KEY_A) => ({ ...MCP_HEADERS, 'x-api-key': key })
 const inSession = (id: string, key = KEY_A) => ({ ...auth(key), 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' })
+const noBody = (id: string, key = KEY_A) => { const { 'content-type': _, ...rest } = inSession(id, key); return rest }
 const call = (id: number, name: string, args: Record<string, unknown>, meta?: Record<string, unknown>) =>
   ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, ...(meta && { _meta: meta }) } })
 
@@ -79,12 +80,12 @@ t.test('session errors: 400 without id, 404 unknown, 404 for another key', async
 t.test('DELETE ends a session; later use is 404', async (t) => {
   const { app } = await build(t)
   const id = await openSession(app)
-  const del = await app.inject({ method: 'DELETE', url: '/mcp', headers: inSession(id) })
+  const del = await app.inject({ method: 'DELETE', url: '/mcp', headers: noBody(id) })
   t.equal(del.statusCode, 204)
   t.equal(app.sessions.size, 0)
   const after = await app.inject({ method: 'POST', url: '/mcp', headers: inSession(id), payload: { jsonrpc: '2.0', id: 1, method: 'ping' } })
   t.equal(after.statusCode, 404)
-  const again = await app.inject({ method: 'DELETE', url: '/mcp', headers: inSession(id) })
+  const again = await app.inject({ method: 'DELETE', url: '/mcp', headers: noBody(id) })
   t.equal(again.statusCode, 404)
 })
 
