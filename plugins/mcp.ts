@@ -22,7 +22,7 @@ export default async function mcp (app: FastifyInstance) {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '' && request.method !== 'POST') return done(null, undefined)
-    json(request, body, done)
+    json(request, body as string, done)
   })
 
   async function connect (request: FastifyRequest, sessionId?: string) {
