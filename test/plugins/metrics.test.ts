@@ -1,0 +1,35 @@
+import t from 'tap'
+import { build, openSession, MCP_HEADERS, KEY_A } from '../helper.js'
+
+t.test('Prometheus text with HTTP, MCP, session and process metrics', async (t) => {
+  const { app } = await build(t)
+  const id = await openSession(app)
+  await app.inject({
+    method: 'POST', url: '/mcp',
+    headers: { ...MCP_HEADERS, 'x-api-key': KEY_A, 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' },
+    payload: { jsonrpc: '2.0', id: 9, method: 'no/such/method' }
+  })
+  await app.inject({ method: 'POST', url: '/mcp', headers: MCP_HEADERS, payload: {} }) // 401
+  const res = await app.inject({ method: 'GET', url: '/metrics' })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^text\/plain; version=0\.0\.4/)
+  const text = res.body
+  t.match(text, /gateway_http_requests_total\{route="\/mcp",method="POST",status="200"\} [1-9]/)
+  t.match(text, /gateway_http_requests_total\{route="\/mcp",method="POST",status="401"\} 1/)
+  t.match(text, /gateway_mcp_messages_total\{method="initialize"\} 1/)
+  t.match(text, /gateway_mcp_messages_total\{method="other"\} 1/, 'unknown methods are folded into one label')
+  t.notMatch(text, /no\/such\/method/)
+  t.match(text, /gateway_active_sessions 1/)
+  t.match(text, /gateway_http_request_duration_seconds_bucket/)
+  t.match(text, /process_cpu_user_seconds_total/)
+})
+
+t.test('METRICS_ENABLED=false serves no /metrics', async (t) => {
+  const { app } = await build(t, { METRICS_ENABLED: 'false' })
+  t.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 404)
+})
+
+t.test('/metrics needs no key and is not rate limited', async (t) => {
+  const { app } = await build(t, { RATE_LIMIT_MAX: '1' })
+  for (let i = 0; i < 3; i++) t.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200)
+})
