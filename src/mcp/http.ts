@@ -4,6 +4,9 @@ import { JSONRPCMessageSchema, SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage 
 // HTTP-level checks of the Streamable HTTP transport, as pure functions the routes compose.
 
 export const MAX_BATCH = 100
+/** Bounds on untrusted JSON shape: deep nesting and huge arrays cost CPU in every later step. */
+export const MAX_DEPTH = 32
+export const MAX_ARRAY = 1000
 
 /** Answers with a JSON-RPC error object (id null), the shape MCP clients expect from /mcp. */
 export function rpcError (reply: FastifyReply, status: number, code: number, message: string) {
@@ -30,6 +33,20 @@ export function unsupportedVersion (header: string | string[] | undefined): stri
     : `Unsupported MCP-Protocol-Version: ${v.slice(0, 40)} (supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`
 }
 
+/** First shape problem in a parsed JSON value, or undefined; iterative, so no stack to blow. */
+export function shapeProblem (value: unknown): string | undefined {
+  const stack: Array<[unknown, number]> = [[value, 1]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!
+    if (node === null || typeof node !== 'object') continue
+    if (depth > MAX_DEPTH) return `JSON nested deeper than ${MAX_DEPTH} levels`
+    const children = Array.isArray(node) ? node : Object.values(node)
+    if (Array.isArray(node) && node.length > MAX_ARRAY) return `JSON array longer than ${MAX_ARRAY} items`
+    for (const child of children) if (child !== null && typeof child === 'object') stack.push([child, depth + 1])
+  }
+  return undefined
+}
+
 export type Parsed = { ok: true, messages: JSONRPCMessage[], batch: boolean } | { ok: false, message: string }
 
 /** Validates a POST body as one JSON-RPC message or a batch of them. */
@@ -38,6 +55,8 @@ export function parseMessages (body: unknown): Parsed {
   const items: unknown[] = batch ? body : [body]
   if (items.length === 0) return { ok: false, message: 'Invalid Request: empty batch' }
   if (items.length > MAX_BATCH) return { ok: false, message: `Invalid Request: a batch holds at most ${MAX_BATCH} messages` }
+  const problem = shapeProblem(body)
+  if (problem) return { ok: false, message: `Invalid Request: ${problem}` }
   const messages: JSONRPCMessage[] = []
   for (const item of items) {
     const result = JSONRPCMessageSchema.safeParse(item)

@@ -1,0 +1,37 @@
+import t from 'tap'
+import { accepts, parseMessages, shapeProblem, unsupportedVersion, MAX_DEPTH, MAX_ARRAY } from '../../src/mcp/http.js'
+
+t.test('Accept matching', async (t) => {
+  t.ok(accepts('application/json, text/event-stream', 'text/event-stream'))
+  t.ok(accepts('text/event-stream;q=0.9, application/json', 'application/json'))
+  t.ok(accepts('*/*', 'application/json'))
+  t.ok(accepts('text/*', 'text/event-stream'))
+  t.notOk(accepts('application/json', 'text/event-stream'))
+  t.notOk(accepts(undefined, 'application/json'))
+})
+
+t.test('protocol version header', async (t) => {
+  t.equal(unsupportedVersion(undefined), undefined, 'absent means the 2025-03-26 default')
+  t.equal(unsupportedVersion('2025-06-18'), undefined)
+  t.equal(unsupportedVersion('2025-11-25'), undefined)
+  t.match(unsupportedVersion('2030-01-01'), /Unsupported MCP-Protocol-Version: 2030-01-01/)
+})
+
+t.test('message parsing and shape bounds', async (t) => {
+  const ping = { jsonrpc: '2.0', id: 1, method: 'ping' }
+  t.match(parseMessages(ping), { ok: true, batch: false })
+  t.match(parseMessages([ping, { jsonrpc: '2.0', method: 'notifications/initialized' }]), { ok: true, batch: true })
+  t.match(parseMessages([]), { ok: false, message: /empty batch/ })
+  t.match(parseMessages(Array(101).fill(ping)), { ok: false, message: /at most 100/ })
+  t.match(parseMessages({ id: 1, method: 'ping' }), { ok: false, message: /not a JSON-RPC 2.0 message/ })
+  t.match(parseMessages('ping'), { ok: false })
+
+  let deep: unknown = 'x'
+  for (let i = 0; i < MAX_DEPTH + 5; i++) deep = { a: deep }
+  t.match(shapeProblem(deep), /nested deeper/)
+  t.match(parseMessages({ ...ping, params: { deep } }), { ok: false, message: /nested deeper/ })
+  t.match(parseMessages({ ...ping, params: { list: Array(MAX_ARRAY + 1).fill(0) } }), { ok: false, message: /array longer/ })
+  let ok: unknown = 'x'
+  for (let i = 0; i < 10; i++) ok = [ok]
+  t.equal(shapeProblem({ ok, list: Array(MAX_ARRAY).fill(1) }), undefined)
+})
