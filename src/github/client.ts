@@ -1,0 +1,99 @@
+// One Octokit per process: keep-alive pool, timeout, rate-limit aware throttling, safe retries,
+// conditional requests, and a versioned User-Agent. Sessions share it; none ever builds its own.
+import { createHash } from 'node:crypto'
+import { Octokit } from '@octokit/rest'
+import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
+import type { Logger } from '../mcp/session-context.js'
+import { NAME, VERSION } from '../mcp/version.js'
+import { installConditionalRequests } from './conditional.js'
+import { EtagCache, type EtagStats } from './etag-cache.js'
+import { Lane, RetryRunner } from './lane.js'
+import { createAgent, pooledFetch } from './pool.js'
+import { safeRetry } from './retry.js'
+
+// safeRetry stands in for @octokit/plugin-retry (see retry.ts for the measured reason).
+const GatewayOctokit = Octokit.plugin(safeRetry, throttling)
+export type GitHubApi = InstanceType<typeof GatewayOctokit>
+
+export interface GitHubClientOptions {
+  token: string
+  /** REST root, e.g. https://api.github.com or https://ghes.example/api/v3 */
+  baseUrl: string
+  logger: Logger
+  /** Per attempt, for the response headers and again for any pause in the body; default 10 s. */
+  requestTimeoutMs?: number
+  /** Conditional-request cache entries; default 500, 0 disables. */
+  etagCacheSize?: number
+  /** Keep-alive connections, i.e. concurrent upstream requests; default 50. */
+  maxConnections?: number
+  /** Gap between write starts; default 1000 ms, GitHub's guidance against secondary limits. */
+  writeSpacingMs?: number
+  /** Gap between searches; default 2000 ms (GitHub allows 30 searches a minute). */
+  searchSpacingMs?: number
+  /** Backoff unit for retries of 5xx and rate limits; default 1000 ms. */
+  retryBaseMs?: number
+  /** A rate-limited request is retried once if the wait is at most this; default 10 s. */
+  maxRateLimitWaitS?: number
+}
+
+export interface GitHubClient {
+  api: GitHubApi
+  stats (): EtagStats
+  close (): Promise<void>
+}
+
+// Creating issues and comments is not idempotent: a retry after a lost response posts twice.
+// Adding labels is (adding a label twice changes nothing), as are GET, PATCH, PUT and DELETE.
+const SAFE_POST = /\/labels$/
+
+export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '')
+  const agent = createAgent(opts.maxConnections ?? 50, opts.requestTimeoutMs ?? 10_000)
+  const log = opts.logger
+  const maxWait = opts.maxRateLimitWaitS ?? 10
+  const onLimit = (kind: string) => (retryAfter: number, options: { method: string, url: string }, _o: unknown, retryCount: number) => {
+    const again = retryCount === 0 && retryAfter <= maxWait
+    log.warn({ kind, method: options.method, route: options.url, retryAfterS: retryAfter, retrying: again }, 'GitHub rate limit')
+    return again
+  }
+  const writes = new Lane(opts.writeSpacingMs ?? 1000)
+  const api = new GatewayOctokit({
+    auth: opts.token,
+    baseUrl,
+    userAgent: `${NAME}/${VERSION}`,
+    request: { fetch: pooledFetch(agent) },
+    safeRetry: { retries: 2, baseMs: opts.retryBaseMs ?? 1000 },
+    // Our lanes and retry runner replace the plugin's Bottleneck groups; it only ever calls
+    // key().schedule() and on('failed') on them, but its types insist on Bottleneck.
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      retryAfterBaseValue: opts.retryBaseMs ?? 1000,
+      global: new Lane(0), // concurrency is bounded by the pool's connections instead
+      write: writes,
+      notifications: writes,
+      search: new Lane(opts.searchSpacingMs ?? 2000),
+      retryLimiter: new RetryRunner(),
+    } as unknown as ThrottlingOptions,
+    // Octokit logs every request; failures are routine (a 404 is an answer), so they stay at debug.
+    log: {
+      debug: (m: string) => log.debug({}, m),
+      info: (m: string) => log.debug({}, m),
+      warn: (m: string) => log.warn({}, m),
+      error: (m: string) => log.debug({}, m),
+    },
+  })
+  api.hook.before('request', (options) => {
+    if (options.method === 'POST' && !SAFE_POST.test(options.url)) options.request.retries = 0
+  })
+  const identity = createHash('sha256').update(opts.token).digest('hex').slice(0, 16)
+  const cache = new EtagCache(opts.etagCacheSize ?? 500, identity)
+  installConditionalRequests(api, cache, baseUrl)
+
+  let closing: Promise<void> | undefined
+  return {
+    api,
+    stats: () => cache.stats(),
+    close: () => (closing ??= agent.close()), // idempotent: shutdown paths may overlap
+  }
+}

@@ -1,0 +1,43 @@
+// The GitHub domain: one client, one catalog, built once per process. The HTTP layer gets the
+// catalog (for session servers), stats (for metrics) and close (for shutdown), never Octokit.
+import { Catalog } from '../mcp/catalog.js'
+import type { Logger } from '../mcp/session-context.js'
+import { createGitHubClient, type GitHubClientOptions } from './client.js'
+import { comments } from './comments.js'
+import { completions } from './completions.js'
+import { githubErrorPolicy } from './errors.js'
+import type { EtagStats } from './etag-cache.js'
+import { issuesRead } from './issues-read.js'
+import { issuesWrite } from './issues-write.js'
+import { labels } from './labels.js'
+import type { DomainModule } from './module.js'
+import { prompts } from './prompts.js'
+import { resources } from './resources.js'
+import { search } from './search.js'
+
+/** Every domain area, in tools/list order. */
+export const MODULES: readonly DomainModule[] = [issuesRead, issuesWrite, search, labels, comments, resources, prompts, completions]
+
+export interface GitHubDomainOptions extends Omit<GitHubClientOptions, 'logger'> {
+  logger: Logger
+}
+
+export interface GitHubDomain {
+  catalog: Catalog
+  /** Closes the upstream connection pool (waits for in-flight requests). */
+  close (): Promise<void>
+  stats (): EtagStats
+}
+
+export function createGitHubDomain (opts: GitHubDomainOptions): GitHubDomain {
+  const client = createGitHubClient(opts)
+  const parts = MODULES.map((m) => m(client.api))
+  const catalog = new Catalog({
+    tools: parts.flatMap((p) => p.tools ?? []),
+    prompts: parts.flatMap((p) => p.prompts ?? []),
+    templates: parts.flatMap((p) => p.templates ?? []),
+    completers: parts.flatMap((p) => p.completers ?? []),
+    errors: githubErrorPolicy,
+  })
+  return { catalog, close: client.close, stats: client.stats }
+}

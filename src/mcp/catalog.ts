@@ -1,0 +1,117 @@
+// The process-wide MCP catalog: every tool, prompt and resource template, with its JSON Schema,
+// compiled validator and the list results, built ONCE when the process starts. A session server
+// only points its handlers here, which is what makes opening a session cheap (the baseline builds
+// an McpServer and converts every zod schema again for each session and each tools/list).
+import type { TObject } from '@sinclair/typebox'
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import type {
+  ListPromptsResult, ListResourceTemplatesResult, ListToolsResult, Tool,
+} from '@modelcontextprotocol/sdk/types.js'
+import { allows, type Access } from './access.js'
+import type {
+  CatalogSpec, CompleterSpec, ErrorPolicy, PromptSpec, ResourceTemplateSpec, ToolSpec,
+} from './catalog-types.js'
+
+export * from './catalog-types.js'
+
+export interface Compiled<S> {
+  spec: S
+  check: TypeCheck<TObject>
+}
+
+/** A plain-JSON copy: TypeBox marks schemas with symbol keys that must not leak to the wire. */
+function plain<T> (value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T
+}
+
+/**
+ * Inputs are validated after defaults are filled in, so a defaulted property is required by the
+ * validator (and typed as present in handlers) yet optional for the client, as `default` says.
+ */
+function clientSchema (schema: TObject): Tool['inputSchema'] {
+  const wire = plain(schema) as Tool['inputSchema'] & { required?: string[] }
+  const props = (wire.properties ?? {}) as Record<string, { default?: unknown }>
+  const required = (wire.required ?? []).filter((name) => props[name]?.default === undefined)
+  if (required.length > 0) wire.required = required
+  else delete wire.required
+  return wire
+}
+
+function describeTool (spec: ToolSpec): Tool {
+  return {
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    inputSchema: clientSchema(spec.input),
+    outputSchema: plain(spec.output) as Tool['outputSchema'],
+    annotations: { title: spec.title, ...spec.hints },
+  }
+}
+
+function describePrompt (spec: PromptSpec): ListPromptsResult['prompts'][number] {
+  const required = new Set(clientSchema(spec.args).required ?? [])
+  return {
+    name: spec.name,
+    title: spec.title,
+    description: spec.description,
+    arguments: Object.entries(spec.args.properties).map(([name, schema]) => ({
+      name, description: schema.description, required: required.has(name),
+    })),
+  }
+}
+
+// Scope combinations index the precomputed lists: bit 1 = issues:read, bit 2 = issues:write.
+function scopeIndex (access: Access): number {
+  return (allows(access, 'read') ? 1 : 0) | (allows(access, 'write') ? 2 : 0)
+}
+
+export class Catalog {
+  readonly tools: ReadonlyMap<string, Compiled<ToolSpec>>
+  readonly prompts: ReadonlyMap<string, Compiled<PromptSpec>>
+  readonly templates: ReadonlyArray<Compiled<ResourceTemplateSpec>>
+  readonly completers: ReadonlyMap<string, CompleterSpec>
+  readonly errors: ErrorPolicy
+  private readonly toolLists: ListToolsResult[]
+  private readonly promptLists: ListPromptsResult[]
+  private readonly templateLists: ListResourceTemplatesResult[]
+
+  constructor (spec: CatalogSpec) {
+    this.tools = new Map(spec.tools.map((t) => [t.name, { spec: t, check: TypeCompiler.Compile(t.input) }]))
+    this.prompts = new Map(spec.prompts.map((p) => [p.name, { spec: p, check: TypeCompiler.Compile(p.args) }]))
+    this.templates = spec.templates.map((r) => ({ spec: r, check: TypeCompiler.Compile(r.params) }))
+    this.completers = new Map(spec.completers.map((c) => [c.argument, c]))
+    this.errors = spec.errors
+    if (this.tools.size !== spec.tools.length) throw new Error('duplicate tool name in catalog')
+
+    const described = spec.tools.map((t) => ({ access: t.access, tool: describeTool(t) }))
+    const prompts = { prompts: spec.prompts.map(describePrompt) }
+    const templates = {
+      resourceTemplates: spec.templates.map((r) => ({
+        uriTemplate: r.uriTemplate, name: r.name, title: r.title, description: r.description, mimeType: 'text/markdown',
+      })),
+    }
+    this.toolLists = []
+    this.promptLists = []
+    this.templateLists = []
+    for (let bits = 0; bits < 4; bits++) {
+      const permitted = described.filter((d) => (d.access === 'read' ? bits & 1 : bits & 2) !== 0)
+      this.toolLists.push(Object.freeze({ tools: permitted.map((d) => d.tool) }))
+      // Prompts and resources read issues, so they exist only for keys that may read.
+      this.promptLists.push(bits & 1 ? prompts : { prompts: [] })
+      this.templateLists.push(bits & 1 ? templates : { resourceTemplates: [] })
+    }
+  }
+
+  /** The tools/list result for this key's scopes: the same object every time, never rebuilt. */
+  toolsList (access: Access): ListToolsResult {
+    return this.toolLists[scopeIndex(access)]
+  }
+
+  promptsList (access: Access): ListPromptsResult {
+    return this.promptLists[scopeIndex(access)]
+  }
+
+  templatesList (access: Access): ListResourceTemplatesResult {
+    return this.templateLists[scopeIndex(access)]
+  }
+}

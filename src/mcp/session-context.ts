@@ -1,0 +1,28 @@
+// What the HTTP layer hands to each MCP session: who is calling and what they may do.
+import type { Access } from './access.js'
+
+/** pino-compatible: only what the MCP layer calls. */
+export interface Logger {
+  info (obj: object, msg?: string): void
+  warn (obj: object, msg?: string): void
+  error (obj: object, msg?: string): void
+  debug (obj: object, msg?: string): void
+  child (bindings: Record<string, unknown>): Logger
+}
+
+/** One per tool call, for the audit log and metrics: never arguments, bodies or secrets. */
+export interface ToolCallEvent {
+  tool: string
+  key: string
+  repo: string | null
+  outcome: 'ok' | 'error' | 'refused'
+  durationMs: number
+}
+
+export interface SessionContext {
+  /** Key identity (name or hash prefix), never the key itself. */
+  keyName: string
+  access: Access
+  logger: Logger
+  onToolCall?: (event: ToolCallEvent) => void
+}

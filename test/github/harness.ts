@@ -1,0 +1,74 @@
+// Test harness: a real GitHub stand-in on loopback, the GitHub domain pointed at it, and an SDK
+// Client connected to a session server through the SDK's in-memory transport pair.
+import type { Test } from 'tap'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import { startGitHubStandin, type GitHubStandin, type StandinOptions } from '../../src/sandbox/github-standin.js'
+import { createGitHubDomain, type GitHubDomain, type GitHubDomainOptions } from '../../src/github/index.js'
+import { createSessionServer, type Access, type Logger, type ToolCallEvent } from '../../src/mcp/session-server.js'
+import { FULL_ACCESS } from '../../src/mcp/access.js'
+
+export interface LogLine { level: string, obj: Record<string, unknown>, msg?: string }
+
+export function memoryLogger (lines: LogLine[], bindings: Record<string, unknown> = {}): Logger {
+  const at = (level: string) => (obj: object, msg?: string) => { lines.push({ level, obj: { ...bindings, ...obj }, msg }) }
+  return {
+    info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug'),
+    child: (more) => memoryLogger(lines, { ...bindings, ...more }),
+  }
+}
+
+export interface Harness {
+  standin: GitHubStandin
+  domain: GitHubDomain
+  client: Client
+  logs: LogLine[]
+  events: ToolCallEvent[]
+  call (name: string, args?: Record<string, unknown>): Promise<CallToolResult>
+  /** Another session (own server and client) on the same domain, e.g. with other access. */
+  connect (access: Access): Promise<Client>
+}
+
+export interface HarnessOptions {
+  access?: Access
+  standin?: StandinOptions
+  domain?: Partial<GitHubDomainOptions>
+}
+
+export async function harness (t: Test, opts: HarnessOptions = {}): Promise<Harness> {
+  const standin = await startGitHubStandin(opts.standin)
+  const logs: LogLine[] = []
+  const events: ToolCallEvent[] = []
+  const logger = memoryLogger(logs)
+  // No write/search spacing and fast retries: the stand-in has no secondary limits to respect.
+  const domain = createGitHubDomain({
+    token: 'sandbox-token', baseUrl: standin.url, logger, writeSpacingMs: 0, searchSpacingMs: 0, retryBaseMs: 5, ...opts.domain,
+  })
+  const clients: Client[] = []
+  const connect = async (access: Access): Promise<Client> => {
+    const server = createSessionServer(domain.catalog, { keyName: 'test-key', access, logger, onToolCall: (e) => events.push(e) })
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
+    const client = new Client({ name: 'harness', version: '1.0.0' })
+    await server.connect(serverSide)
+    await client.connect(clientSide)
+    // Caches the tools' output schemas: from now on the SDK client checks every structuredContent.
+    await client.listTools()
+    clients.push(client)
+    return client
+  }
+  const client = await connect(opts.access ?? FULL_ACCESS)
+  t.teardown(async () => {
+    for (const c of clients) await c.close()
+    await domain.close() // before the stand-in: its keep-alive sockets would hold close() open
+    await standin.close()
+  })
+  return {
+    standin, domain, client, logs, events, connect,
+    call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
+  }
+}
+
+export function textOf (result: CallToolResult): string {
+  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n')
+}

@@ -1,0 +1,30 @@
+// The limiters handed to @octokit/plugin-throttling in place of its Bottleneck groups.
+import t from 'tap'
+import { Lane, RetryRunner } from '../../src/github/lane.js'
+
+t.test('a lane spaces job starts by its gap', async (t) => {
+  const waits: number[] = []
+  const lane = new Lane(1000, async (ms) => { waits.push(ms) })
+  const order: number[] = []
+  await Promise.all([1, 2, 3].map((n) => lane.key().schedule({}, () => { order.push(n) })))
+  t.same(order, [1, 2, 3])
+  t.equal(waits.length, 2, 'the first job starts at once')
+  t.ok(waits[0] > 990 && waits[0] <= 1000, `second waits one gap (${waits[0]} ms)`)
+  t.ok(waits[1] > 1990 && waits[1] <= 2000, `third waits two gaps (${waits[1]} ms)`)
+})
+
+t.test('a lane without a gap runs jobs at once and passes arguments through', async (t) => {
+  const lane = new Lane(0, async () => { throw new Error('never waits') })
+  t.equal(await lane.schedule({}, (a: number, b: number) => a + b, 2, 3), 5)
+})
+
+t.test('the retry runner repeats a job while the failed listener asks for it', async (t) => {
+  const runner = new RetryRunner()
+  const seen: number[] = []
+  runner.on('failed', (_error, info) => { seen.push(info.retryCount); return info.retryCount < 2 ? 0 : undefined })
+  let calls = 0
+  await t.rejects(runner.schedule(async (x: string) => { calls++; throw new Error(x) }, 'boom'), /boom/)
+  t.equal(calls, 3)
+  t.same(seen, [0, 1, 2])
+  t.equal(await runner.schedule(async () => 'ok'), 'ok')
+})
