@@ -1,7 +1,7 @@
 // completion/complete: suggestions for a prompt or resource-template argument. Completion is a
 // typing aid, so an upstream failure yields no suggestions rather than an error dialog; a
 // reference to something that does not exist is still InvalidParams.
-import { ErrorCode, McpError, type CompleteRequest, type CompleteResult } from '@modelcontextprotocol/sdk/types.js'
+import { type CompleteRequest, type CompleteResult } from '@modelcontextprotocol/sdk/types.js'
 import { allows } from './access.js'
 import type { Catalog, RequestContext } from './catalog.js'
 import type { Logger } from './session-context.js'
@@ -12,11 +12,14 @@ const NONE: CompleteResult = Object.freeze({ completion: { values: [], total: 0,
 function argumentsOf (catalog: Catalog, ref: CompleteRequest['params']['ref']): readonly string[] {
   if (ref.type === 'ref/prompt') {
     const prompt = catalog.prompts.get(ref.name)
-    if (prompt === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${ref.name.slice(0, 64)}`)
+    // An unknown reference has nothing to suggest: an empty completion, not an error. The spec's
+    // -32602 here is a SHOULD; completion is a typing aid, and the official conformance suite
+    // (completion-complete) asks any server to answer for a reference it does not define.
+    if (prompt === undefined) return []
     return Object.keys(prompt.spec.args.properties)
   }
   const template = catalog.templates.find((t) => t.spec.uriTemplate === ref.uri)
-  if (template === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown resource template: ${ref.uri.slice(0, 200)}`)
+  if (template === undefined) return []
   return Object.keys(template.spec.params.properties)
 }
 

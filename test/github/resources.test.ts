@@ -67,8 +67,10 @@ t.test('completion/complete suggests owners, repos and issue numbers', async (t)
   t.same(prompt.completion, { values: ['dotfiles'], total: 1, hasMore: false })
   const listings = h.standin.requests.filter((r) => r.path.startsWith('/user/repos')).length
   t.equal(listings, 1, 'the repository listing is fetched once and reused')
-  await t.rejects(h.client.complete({ ref: { type: 'ref/prompt', name: 'nope' }, argument: { name: 'owner', value: '' } }),
-    { code: ErrorCode.InvalidParams })
+  const unknown = await h.client.complete({ ref: { type: 'ref/prompt', name: 'nope' }, argument: { name: 'owner', value: '' } })
+  t.same(unknown.completion, { values: [], total: 0, hasMore: false }, 'an unknown reference completes to nothing')
+  const unknownTemplate = await h.client.complete({ ref: { type: 'ref/resource', uri: 'file:///{x}' }, argument: { name: 'x', value: '' } })
+  t.same(unknownTemplate.completion.values, [])
   const before = h.standin.requests.length
   for (const [owner, repo] of [['%00', '_'], ['octo-org%2F..', 'x'], ['-leading', 'widgets'], ['octo-org', '..']]) {
     const odd = await h.client.complete({ ref, argument: { name: 'number', value: '' }, context: { arguments: { owner, repo } } })
