@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { createSessionServer } from '../src/mcp/session-server.js'
+import { createSessionServer, type ToolCallEvent } from '../src/mcp/session-server.js'
 import { FastifyTransport } from '../src/mcp/transport.js'
 import { accepts, isInitialize, parseMessages, rpcError, unsupportedVersion } from '../src/mcp/http.js'
 import type { Session } from '../src/mcp/session-store.js'
@@ -25,11 +25,18 @@ export default async function mcp (app: FastifyInstance) {
     json(request, body as string, done)
   })
 
+  const { toolCalls, toolDuration } = app.metrics
+  const onToolCall = (e: ToolCallEvent) => {
+    toolCalls.inc({ tool: e.tool, outcome: e.outcome })
+    toolDuration.observe({ tool: e.tool }, e.durationMs / 1000)
+  }
+
   async function connect (request: FastifyRequest, sessionId?: string) {
     const key = request.apiKey!
     const transport = new FastifyTransport(sessionId)
-    const logger = app.log.child({ key: key.name, ...(sessionId && { sessionId }) })
-    const server = createSessionServer(catalog, { keyName: key.name, access: key.access, logger })
+    // The audit line ('tool call') carries the key name itself; the child adds the session.
+    const logger = sessionId ? app.log.child({ sessionId }) : app.log
+    const server = createSessionServer(catalog, { keyName: key.name, access: key.access, logger, onToolCall })
     await server.connect(transport)
     return { server, transport }
   }

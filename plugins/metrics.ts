@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { GitHubStats } from '../src/github/client.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,6 +44,27 @@ export function createMetrics (registry: Registry) {
   }
 }
 
+/** Upstream figures live in the GitHub domain; these read them at scrape time. */
+function githubMetrics (registry: Registry, stats: () => GitHubStats) {
+  const registers = [registry]
+  new Counter({
+    name: 'gateway_github_requests_total', help: 'GitHub API responses by status (network: no response)', labelNames: ['status'] as const, registers,
+    collect () { this.reset(); for (const [status, n] of stats().requests) this.inc({ status }, n) }
+  })
+  new Gauge({
+    name: 'gateway_github_quota_remaining', help: 'GitHub core rate-limit quota left for the token (last response)', registers,
+    collect () { const q = stats().quota; if (q) this.set(q.remaining) }
+  })
+  new Gauge({
+    name: 'gateway_github_quota_reset_seconds', help: 'Unix time at which the GitHub core quota resets', registers,
+    collect () { const q = stats().quota; if (q) this.set(q.resetEpochS) }
+  })
+  new Counter({
+    name: 'gateway_github_etag_hits_total', help: 'Reads answered by GitHub with 304 Not Modified (no quota spent)', registers,
+    collect () { this.reset(); this.inc(stats().etagHits) }
+  })
+}
+
 async function metrics (app: FastifyInstance) {
   const registry = new Registry()
   const m = createMetrics(registry)
@@ -53,6 +75,9 @@ async function metrics (app: FastifyInstance) {
     m.httpRequests.inc({ route, method: request.method, status: reply.statusCode })
     m.httpDuration.observe({ route, method: request.method }, reply.elapsedTime / 1000)
   })
+
+  // The GitHub plugin registers after this one; its stats exist by the time anything scrapes.
+  githubMetrics(registry, () => app.github.stats())
 
   if (!app.config.METRICS_ENABLED) return
   const merged = Registry.merge([processMetrics(), registry])

@@ -10,6 +10,7 @@ import { EtagCache, type EtagStats } from './etag-cache.js'
 import { Lane, RetryRunner } from './lane.js'
 import { createAgent, pooledFetch } from './pool.js'
 import { safeRetry } from './retry.js'
+import { installUpstreamStats, type UpstreamStats } from './upstream-stats.js'
 
 // safeRetry stands in for @octokit/plugin-retry (see retry.ts for the measured reason).
 const GatewayOctokit = Octokit.plugin(safeRetry, throttling)
@@ -36,9 +37,11 @@ export interface GitHubClientOptions {
   maxRateLimitWaitS?: number
 }
 
+export type GitHubStats = EtagStats & UpstreamStats
+
 export interface GitHubClient {
   api: GitHubApi
-  stats (): EtagStats
+  stats (): GitHubStats
   close (): Promise<void>
 }
 
@@ -88,12 +91,14 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   })
   const identity = createHash('sha256').update(opts.token).digest('hex').slice(0, 16)
   const cache = new EtagCache(opts.etagCacheSize ?? 500, identity)
+  const upstream: UpstreamStats = { requests: new Map() }
+  installUpstreamStats(api, upstream) // inner: sees GitHub's own status, 304 included
   installConditionalRequests(api, cache, baseUrl)
 
   let closing: Promise<void> | undefined
   return {
     api,
-    stats: () => cache.stats(),
+    stats: () => ({ ...cache.stats(), ...upstream }),
     close: () => (closing ??= agent.close()), // idempotent: shutdown paths may overlap
   }
 }

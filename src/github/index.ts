@@ -6,7 +6,7 @@ import { createGitHubClient, type GitHubClientOptions } from './client.js'
 import { comments } from './comments.js'
 import { completions } from './completions.js'
 import { githubErrorPolicy } from './errors.js'
-import type { EtagStats } from './etag-cache.js'
+import type { GitHubStats } from './client.js'
 import { issuesRead } from './issues-read.js'
 import { issuesWrite } from './issues-write.js'
 import { labels } from './labels.js'
@@ -26,7 +26,7 @@ export interface GitHubDomain {
   catalog: Catalog
   /** Closes the upstream connection pool (waits for in-flight requests). */
   close (): Promise<void>
-  stats (): EtagStats
+  stats (): GitHubStats
 }
 
 export function createGitHubDomain (opts: GitHubDomainOptions): GitHubDomain {

@@ -24,6 +24,28 @@ t.test('Prometheus text with HTTP, MCP, session and process metrics', async (t) 
   t.match(text, /process_cpu_user_seconds_total/)
 })
 
+t.test('tool calls, GitHub statuses, quota and ETag hits', async (t) => {
+  const { app } = await build(t)
+  const id = await openSession(app)
+  const headers = { ...MCP_HEADERS, 'x-api-key': KEY_A, 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' }
+  const call = (n: number, issue: number) => app.inject({
+    method: 'POST', url: '/mcp', headers,
+    payload: { jsonrpc: '2.0', id: n, method: 'tools/call', params: { name: 'get_issue', arguments: { owner: 'octo-org', repo: 'widgets', issue_number: issue } } }
+  })
+  await call(1, 1)
+  await call(2, 1) // revalidated: 304 from GitHub
+  await call(3, 99999) // 404
+  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  t.match(text, /gateway_tool_calls_total\{tool="get_issue",outcome="ok"\} 2/)
+  t.match(text, /gateway_tool_calls_total\{tool="get_issue",outcome="error"\} 1/)
+  t.match(text, /gateway_tool_call_duration_seconds_count\{tool="get_issue"\} 3/)
+  t.match(text, /gateway_github_requests_total\{status="200"\} 1/)
+  t.match(text, /gateway_github_requests_total\{status="304"\} 1/)
+  t.match(text, /gateway_github_requests_total\{status="404"\} 1/)
+  t.match(text, /gateway_github_etag_hits_total 1/)
+  t.match(text, /gateway_github_quota_remaining \d+/)
+})
+
 t.test('METRICS_ENABLED=false serves no /metrics', async (t) => {
   const { app } = await build(t, { METRICS_ENABLED: 'false' })
   t.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 404)
