@@ -68,8 +68,12 @@ async function auth (app: FastifyInstance) {
   // host usually owns the whole prefix.
   const failures = new FailureCounter({ max: app.config.AUTH_FAILURE_MAX, windowMs: app.config.RATE_LIMIT_WINDOW_MS })
 
+  // Counted when the app has metrics (plugin tests build the auth plugin alone).
+  const metrics = app.hasDecorator('metrics') ? app.metrics : undefined
+
   function refuse (request: FastifyRequest, reply: FastifyReply, address: string, status: 401 | 403) {
     failures.record(address)
+    metrics?.authFailures.inc({ reason: status === 401 ? 'missing' : 'invalid' })
     request.log.info({ authFailure: status === 401 ? 'missing_key' : 'invalid_key' }, 'authentication failed')
     if (status === 401) {
       return reply.code(401).header('www-authenticate', 'Bearer realm="mcp"').send({
@@ -83,6 +87,7 @@ async function auth (app: FastifyInstance) {
     const address = normalizeIP(request.ip)
     const retryAfter = failures.blockedFor(address)
     if (retryAfter > 0) {
+      metrics?.rateLimited.inc({ reason: 'auth_failures' })
       return reply.code(429).header('retry-after', retryAfter).send({
         error: 'rate_limited',
         message: `Too many failed authentication attempts from this address; retry in ${retryAfter} s`,

@@ -92,6 +92,7 @@ async function rateLimit (app: FastifyInstance, opts: RateLimitOptions) {
   })
   const limit = app.createRateLimit()
 
+  const metrics = app.hasDecorator('metrics') ? app.metrics : undefined
   // An instance-level onRequest hook registered after auth's, so it runs after the key is known.
   app.addHook('onRequest', async (request, reply) => {
     const result = await limit(request)
@@ -103,6 +104,7 @@ async function rateLimit (app: FastifyInstance, opts: RateLimitOptions) {
     if (!result.isExceeded) return
     reply.header('retry-after', result.ttlInSeconds)
     request.log.info({ key: request.apiKey?.name }, 'rate limited')
+    metrics?.rateLimited.inc({ reason: 'key' })
     return reply.code(429).send({
       error: 'rate_limited',
       message: `Rate limit of ${result.max} requests per ${Math.round(result.timeWindow / 1000)} s exceeded; retry in ${result.ttlInSeconds} s`,

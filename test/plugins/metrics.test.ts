@@ -51,7 +51,14 @@ t.test('METRICS_ENABLED=false serves no /metrics', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 404)
 })
 
-t.test('/metrics needs no key and is not rate limited', async (t) => {
-  const { app } = await build(t, { RATE_LIMIT_MAX: '1' })
+t.test('/metrics needs no key and is not rate limited; refusals are counted', async (t) => {
+  const { app } = await build(t, { RATE_LIMIT_MAX: '1', AUTH_FAILURE_MAX: '2' })
   for (let i = 0; i < 3; i++) t.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200)
+  const ping = { jsonrpc: '2.0', id: 1, method: 'ping' }
+  for (let i = 0; i < 2; i++) await app.inject({ method: 'POST', url: '/mcp', headers: { ...MCP_HEADERS, 'x-api-key': KEY_A }, payload: ping })
+  for (let i = 0; i < 3; i++) await app.inject({ method: 'POST', url: '/mcp', headers: { ...MCP_HEADERS, 'x-api-key': 'wrong' }, payload: ping, remoteAddress: '10.9.9.9' })
+  const text = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  t.match(text, /gateway_rate_limited_total\{reason="key"\} 1/)
+  t.match(text, /gateway_auth_failures_total\{reason="invalid"\} 2/)
+  t.match(text, /gateway_rate_limited_total\{reason="auth_failures"\} 1/)
 })
