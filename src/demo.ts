@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { startGitHubStandin, SANDBOX_TOKEN } from './sandbox/github-standin.js'
+import { createSeed } from './sandbox/seed.js'
+import { rebaseSeed } from './sandbox/rebase.js'
 
 // `npm run demo`: the real gateway (same entry, config checks and shutdown as production)
 // against the bundled GitHub sandbox on loopback. No token, no internet.
-const sandbox = await startGitHubStandin({ port: Number(process.env.SANDBOX_PORT ?? 0) })
+// Dated around today, so "this week" in weekly-summary means this week.
+const sandbox = await startGitHubStandin({ port: Number(process.env.SANDBOX_PORT ?? 0), seed: rebaseSeed(createSeed(), new Date()) })
 const key = process.env.DEMO_API_KEY ?? `demo-${randomBytes(18).toString('base64url')}`
 
 process.env.GITHUB_TOKEN = SANDBOX_TOKEN

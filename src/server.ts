@@ -1,4 +1,6 @@
+import { realpathSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
@@ -38,6 +40,17 @@ export async function start (env: Record<string, string | undefined> = process.e
   }
   const { PORT, HOST, SHUTDOWN_TIMEOUT_MS, SHUTDOWN_DRAIN_DELAY_MS } = app.config
 
+  try {
+    await app.listen({ port: PORT, host: HOST })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    const reason = code === 'EADDRINUSE' ? 'the address is already in use' : code === 'EACCES' ? 'permission denied' : (err as Error).message
+    process.stderr.write(`cannot listen on ${HOST}:${PORT}: ${reason} (set PORT/HOST)\n`)
+    await app.close()
+    process.exit(1)
+  }
+
+  // Signal handling starts once serving: before that there is nothing to drain.
   closeWithGrace({
     delay: SHUTDOWN_DRAIN_DELAY_MS + SHUTDOWN_TIMEOUT_MS,
     logger: false,
@@ -56,9 +69,8 @@ export async function start (env: Record<string, string | undefined> = process.e
     await app.close()
     app.log.info('shutdown complete')
   })
-
-  await app.listen({ port: PORT, host: HOST })
   return app
 }
 
-await start()
+// Run when executed (`node dist/src/server.js`, `tsx src/server.ts`), not when imported (demo).
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) await start()
