@@ -1,0 +1,59 @@
+// What the bench runs with: load shape, the API key, and the environment both servers get.
+// Every knob a reader may want to turn is an environment variable of `npm run bench`.
+import { SANDBOX_TOKEN } from '../src/sandbox/github-standin.js'
+
+function positiveInt (name: string, fallback: number): number {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`)
+  return value
+}
+
+export const BENCH = {
+  /** autocannon connections for every throughput scenario (the issue's targets are at 20). */
+  connections: positiveInt('BENCH_CONNECTIONS', 20),
+  /** Measured seconds per round and server. */
+  seconds: positiveInt('BENCH_SECONDS', 5),
+  /** Rounds per scenario; each round runs the baseline, then the gateway (A B A B …). */
+  rounds: positiveInt('BENCH_ROUNDS', 3),
+  /** Un-measured warm-up seconds per scenario and server before the first round (JIT, pools). */
+  warmupSeconds: positiveInt('BENCH_WARMUP_SECONDS', 3),
+  /** Idle sessions opened for the memory scenario. */
+  memorySessions: positiveInt('BENCH_MEMORY_SESSIONS', 2000)
+}
+
+/** BENCH_ONLY=get_issue,memory runs a subset (scenario ids, or `memory`); unset runs everything. */
+export const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+export const selected = (id: string): boolean => ONLY.length === 0 || ONLY.includes(id)
+/** A subset run prints its tables but leaves bench/results.json and RESULTS.md alone. */
+export const partialRun = ONLY.length > 0
+
+/** The command as run, with the BENCH_* overrides in force, for the results files. */
+export const COMMAND = [
+  ...Object.entries(process.env).filter(([k, v]) => k.startsWith('BENCH_') && v).map(([k, v]) => `${k}=${v}`).sort(),
+  'npm run bench'
+].join(' ')
+
+export const API_KEY = 'bench-key-0123456789abcdef0123456789'
+
+/**
+ * Limits high enough that the bench never meets them. The window is short (1 s) because the
+ * baseline's sliding-window log costs O(requests in the window) per request: a long window would
+ * slow the baseline for a reason that is the bench's configuration, not its design.
+ */
+const LIMITS = { RATE_LIMIT_MAX: '1000000', RATE_LIMIT_WINDOW_MS: '1000' }
+
+export function serverEnv (githubUrl: string, stateless: boolean): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    GITHUB_TOKEN: SANDBOX_TOKEN,
+    GITHUB_API_URL: githubUrl,
+    AUTH_KEYS: API_KEY,
+    MCP_STATELESS: String(stateless),
+    MAX_SESSIONS: '1000000',
+    MAX_SESSIONS_PER_KEY: '1000000',
+    ...LIMITS
+  }
+}

@@ -1,0 +1,83 @@
+// Turning rounds into results: the median round per server, gateway/baseline ratios, and the
+// issue 4.5 targets checked against them. Pure functions; the runner and the tests share them.
+import { failures, type RoundStats } from './cannon.js'
+import type { MemoryRound } from './memory.js'
+import type { Scenario, ScenarioId } from './scenarios.js'
+
+/** The median element by `value` (the lower one for an even count), so a reported round is real. */
+export function median<T> (items: T[], value: (item: T) => number): T {
+  if (items.length === 0) throw new Error('median of nothing')
+  const sorted = [...items].sort((a, b) => value(a) - value(b))
+  return sorted[Math.floor((sorted.length - 1) / 2)]
+}
+
+export interface Side<T> { rounds: T[], median: T }
+
+export interface ScenarioResult {
+  id: ScenarioId
+  title: string
+  unit: Scenario['unit']
+  baseline: Side<RoundStats>
+  gateway: Side<RoundStats>
+  /** gateway rate / baseline rate, median rounds. */
+  ratio: number
+  minRatio?: number
+  /** Error-like answers over every round (warm-up included) of both servers. */
+  failures: number
+}
+
+export interface MemoryResult {
+  baseline: Side<MemoryRound>
+  gateway: Side<MemoryRound>
+  /** gateway bytes per idle session / baseline's (RSS). */
+  ratio: number
+}
+
+export interface Target { name: string, value: number, goal: string, met: boolean }
+
+export const TARGETS = { p99Ms: 25, memoryRatio: 1 / 5 }
+
+export function scenarioResult (scenario: Scenario, baseline: RoundStats[], gateway: RoundStats[], warmupFailures: number): ScenarioResult {
+  const b = median(baseline, (s) => s.rps)
+  const g = median(gateway, (s) => s.rps)
+  return {
+    id: scenario.id,
+    title: scenario.title,
+    unit: scenario.unit,
+    baseline: { rounds: baseline, median: b },
+    gateway: { rounds: gateway, median: g },
+    ratio: b.rps > 0 ? g.rps / b.rps : Infinity,
+    ...(scenario.minRatio !== undefined && { minRatio: scenario.minRatio }),
+    failures: warmupFailures + [...baseline, ...gateway].reduce((n, s) => n + failures(s), 0)
+  }
+}
+
+export function memoryResult (baseline: MemoryRound[], gateway: MemoryRound[]): MemoryResult {
+  const b = median(baseline, (m) => m.rssPerSession)
+  const g = median(gateway, (m) => m.rssPerSession)
+  return { baseline: { rounds: baseline, median: b }, gateway: { rounds: gateway, median: g }, ratio: g.rssPerSession / b.rssPerSession }
+}
+
+/** Issue 4.5's targets: ratios per scenario, memory, and the gateway's p99 in every scenario. */
+export function evaluateTargets (scenarios: ScenarioResult[], memory: MemoryResult | undefined): Target[] {
+  const targets: Target[] = []
+  for (const s of scenarios) {
+    if (s.minRatio !== undefined) {
+      targets.push({ name: `${s.title}: gateway/baseline`, value: s.ratio, goal: `≥ ${s.minRatio}×`, met: s.ratio >= s.minRatio })
+    }
+  }
+  if (memory) {
+    targets.push({
+      name: 'memory per idle session: gateway/baseline', value: memory.ratio,
+      goal: '≤ 1/5 (0.20)', met: memory.ratio <= TARGETS.memoryRatio
+    })
+  }
+  for (const s of scenarios) {
+    const p99 = s.gateway.median.p99
+    targets.push({ name: `${s.title}: gateway p99 (ms)`, value: p99, goal: `≤ ${TARGETS.p99Ms} ms`, met: p99 <= TARGETS.p99Ms })
+  }
+  for (const s of scenarios) {
+    targets.push({ name: `${s.title}: errors, non-2xx, wrong answers`, value: s.failures, goal: '0', met: s.failures === 0 })
+  }
+  return targets
+}

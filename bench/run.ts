@@ -1,0 +1,111 @@
+// `npm run bench`: the seed-design baseline against this gateway, same GitHub stand-in, one run.
+// Prints the tables, writes bench/results.json and bench/RESULTS.md, and exits 1 if any request
+// failed or answered wrongly (targets missed are reported, and fail the run with BENCH_STRICT=1).
+import { writeFile } from 'node:fs/promises'
+import { cpus, loadavg, platform, release, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { BENCH, COMMAND, ONLY, partialRun, selected, serverEnv } from './config.js'
+import { resultsMarkdown, type BenchResults } from './markdown.js'
+import { measureMemory, type MemoryRound } from './memory.js'
+import { runScenario, type Pair } from './phases.js'
+import { ROOT, startChild, type Child } from './procs.js'
+import { evaluateTargets, memoryResult, type ScenarioResult } from './report.js'
+import { SCENARIOS } from './scenarios.js'
+
+const started = Date.now()
+const loadStart = loadavg()[0]
+const log = (line: string) => process.stderr.write(`${line}\n`)
+const BASELINE = 'bench/children/baseline.ts'
+const GATEWAY = 'bench/children/gateway.ts'
+const children = new Set<Child>()
+
+async function start (name: string, entry: string, env: Record<string, string>): Promise<Child> {
+  const child = await startChild(name, entry, env)
+  children.add(child)
+  return child
+}
+async function stop (...list: Child[]): Promise<void> {
+  for (const child of list) { await child.stop(); children.delete(child) }
+}
+
+async function throughput (githubUrl: string, stateless: boolean): Promise<ScenarioResult[]> {
+  const scenarios = SCENARIOS.filter((s) => s.stateless === stateless && selected(s.id))
+  if (scenarios.length === 0) return []
+  const pair: Pair = {
+    baseline: await start('baseline', BASELINE, serverEnv(githubUrl, stateless)),
+    gateway: await start('gateway', GATEWAY, serverEnv(githubUrl, stateless))
+  }
+  const results: ScenarioResult[] = []
+  for (const scenario of scenarios) results.push(await runScenario(pair, scenario))
+  await stop(pair.baseline, pair.gateway)
+  return results
+}
+
+/** A fresh process for every measurement, baseline and gateway alternating. */
+async function memory (githubUrl: string) {
+  const rounds: Record<'baseline' | 'gateway', MemoryRound[]> = { baseline: [], gateway: [] }
+  for (let r = 1; r <= BENCH.rounds; r++) {
+    for (const [name, entry] of [['baseline', BASELINE], ['gateway', GATEWAY]] as const) {
+      const child = await start(name, entry, serverEnv(githubUrl, false))
+      const m = await measureMemory(child, BENCH.memorySessions)
+      rounds[name].push(m)
+      log(`memory               round ${r}/${BENCH.rounds} ${name.padEnd(9)} ${(m.rssPerSession / 1024).toFixed(1)} KiB RSS, ${(m.heapPerSession / 1024).toFixed(1)} KiB heap per session`)
+      await stop(child)
+    }
+  }
+  return memoryResult(rounds.baseline, rounds.gateway)
+}
+
+async function main (): Promise<number> {
+  const known = [...SCENARIOS.map((s) => s.id as string), 'memory']
+  const unknown = ONLY.filter((id) => !known.includes(id))
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')} (known: ${known.join(', ')})`)
+  const github = await start('github-standin', 'bench/children/standin.ts', {})
+  log(`GitHub stand-in at ${github.url}; ${BENCH.connections} connections, ${BENCH.seconds} s × ${BENCH.rounds} rounds`)
+  const scenarios = [...await throughput(github.url, false), ...await throughput(github.url, true)]
+  const mem = selected('memory') ? await memory(github.url) : undefined
+  await stop(github)
+
+  const cpu = cpus()
+  const results: BenchResults = {
+    command: COMMAND,
+    date: new Date().toISOString(),
+    machine: {
+      node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+      platform: `${platform()} ${release()}`, memoryGiB: Math.round(totalmem() / 2 ** 30),
+      loadStart, loadEnd: loadavg()[0]
+    },
+    settings: { ...BENCH },
+    durationSeconds: (Date.now() - started) / 1000,
+    scenarios,
+    memory: mem,
+    targets: evaluateTargets(scenarios, mem)
+  }
+  const markdown = resultsMarkdown(results)
+  process.stdout.write(`\n${markdown}\n`)
+  if (partialRun) {
+    log('BENCH_ONLY run: bench/results.json and bench/RESULTS.md left as they were')
+  } else {
+    await writeFile(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
+    await writeFile(join(ROOT, 'bench/RESULTS.md'), markdown)
+    log('Wrote bench/results.json and bench/RESULTS.md')
+  }
+
+  const failed = scenarios.filter((s) => s.failures > 0)
+  if (failed.length > 0) {
+    log(`\nBENCH FAILED: errors, non-2xx or wrong answers in ${failed.map((s) => `${s.id} (${s.failures})`).join(', ')}`)
+    return 1
+  }
+  const missed = results.targets.filter((t) => !t.met)
+  if (missed.length > 0) log(`\nTargets missed: ${missed.map((t) => t.name).join('; ')}`)
+  return missed.length > 0 && process.env.BENCH_STRICT === '1' ? 1 : 0
+}
+
+try {
+  process.exitCode = await main()
+} catch (error) {
+  log(`\nBENCH FAILED: ${(error as Error).stack ?? String(error)}`)
+  process.exitCode = 1
+} finally {
+  for (const child of children) await child.stop()
+}

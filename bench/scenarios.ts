@@ -1,0 +1,77 @@
+// The five scenarios of issue 4.4. Four are throughput runs (autocannon); memory is measured
+// apart (memory.ts). Each throughput scenario says what one request is and how to tell a correct
+// answer from a wrong one, so a fast server that answers errors cannot win.
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
+import { initializeRequest } from './mcp-http.js'
+
+export type ScenarioId = 'get_issue' | 'tools_list' | 'session_setup' | 'stateless_get_issue'
+
+export interface Scenario {
+  id: ScenarioId
+  title: string
+  /** Which server pair serves it: stateful processes or MCP_STATELESS ones. */
+  stateless: boolean
+  /** One session per connection, opened before the round (what an SDK client holds). */
+  sessionPerConnection: boolean
+  /** Requests are `initialize` POSTs: no session or protocol-version header; each opens a session. */
+  opensSessions: boolean
+  body: unknown
+  /** Every correct answer's body contains this; a 2xx answer without it counts as an error. */
+  expect: string
+  /** Checked on one full answer per server before any timing: undefined when it is right. */
+  check (messages: JSONRPCMessage[]): string | undefined
+  unit: 'req/s' | 'sessions/s'
+  /** Issue 4.5: the gateway must reach this multiple of the baseline's rate, if any. */
+  minRatio?: number
+}
+
+export const TOOL_NAMES = [
+  'list_issues', 'get_issue', 'create_issue', 'update_issue', 'search_issues',
+  'list_issues_paginated', 'batch_label_issues', 'add_issue_comment', 'list_issue_comments'
+]
+export const ISSUE_TITLE = 'Gadget pairing fails over Bluetooth LE' // octo-org/gadgets#1 in the stand-in
+
+const getIssue = {
+  jsonrpc: '2.0', id: 2, method: 'tools/call',
+  params: { name: 'get_issue', arguments: { owner: 'octo-org', repo: 'gadgets', issue_number: 1 } }
+}
+
+type Result = Record<string, unknown>
+const resultOf = (messages: JSONRPCMessage[]): Result | undefined => {
+  const m = messages.find((x) => 'result' in x || 'error' in x) as { result?: Result, error?: { message: string } } | undefined
+  return m?.result
+}
+
+function checkIssue (messages: JSONRPCMessage[]): string | undefined {
+  const result = resultOf(messages)
+  if (!result) return `no result: ${JSON.stringify(messages).slice(0, 300)}`
+  if (result.isError === true) return `tool error: ${JSON.stringify(result.content).slice(0, 300)}`
+  return JSON.stringify(result.content).includes(ISSUE_TITLE) ? undefined : 'the issue title is missing from the result'
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    id: 'get_issue', title: 'tools/call get_issue', stateless: false, sessionPerConnection: true,
+    opensSessions: false, body: getIssue, expect: ISSUE_TITLE, check: checkIssue, unit: 'req/s', minRatio: 3
+  },
+  {
+    id: 'tools_list', title: 'tools/list', stateless: false, sessionPerConnection: true, opensSessions: false,
+    body: { jsonrpc: '2.0', id: 3, method: 'tools/list', params: {} }, expect: '"list_issue_comments"',
+    check (messages) {
+      const tools = (resultOf(messages)?.tools ?? []) as Array<{ name: string }>
+      const names = tools.map((t) => t.name).sort()
+      return names.join() === [...TOOL_NAMES].sort().join() ? undefined : `tools/list gave [${names.join(', ')}]`
+    },
+    unit: 'req/s', minRatio: 5
+  },
+  {
+    id: 'session_setup', title: 'session set-up (initialize)', stateless: false, sessionPerConnection: false,
+    opensSessions: true, body: initializeRequest(1), expect: '"protocolVersion"',
+    check: (messages) => (resultOf(messages)?.protocolVersion ? undefined : 'initialize gave no protocolVersion'),
+    unit: 'sessions/s', minRatio: 3
+  },
+  {
+    id: 'stateless_get_issue', title: 'stateless tools/call get_issue', stateless: true, sessionPerConnection: false,
+    opensSessions: false, body: getIssue, expect: ISSUE_TITLE, check: checkIssue, unit: 'req/s'
+  }
+]
