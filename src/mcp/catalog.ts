@@ -8,6 +8,7 @@ import type {
   ListPromptsResult, ListResourceTemplatesResult, ListToolsResult, Tool,
 } from '@modelcontextprotocol/sdk/types.js'
 import { allows, type Access } from './access.js'
+import { stable } from './stable-json.js'
 import type {
   CatalogSpec, CompleterSpec, ErrorPolicy, PromptSpec, ResourceTemplateSpec, ToolSpec,
 } from './catalog-types.js'
@@ -95,10 +96,11 @@ export class Catalog {
     this.templateLists = []
     for (let bits = 0; bits < 4; bits++) {
       const permitted = described.filter((d) => (d.access === 'read' ? bits & 1 : bits & 2) !== 0)
-      this.toolLists.push(Object.freeze({ tools: permitted.map((d) => d.tool) }))
+      // stable(): deep-frozen, and serialised once for every answer (see stable-json.ts).
+      this.toolLists.push(stable({ tools: permitted.map((d) => d.tool) }))
       // Prompts and resources read issues, so they exist only for keys that may read.
-      this.promptLists.push(bits & 1 ? prompts : { prompts: [] })
-      this.templateLists.push(bits & 1 ? templates : { resourceTemplates: [] })
+      this.promptLists.push(stable(bits & 1 ? prompts : { prompts: [] }))
+      this.templateLists.push(stable(bits & 1 ? templates : { resourceTemplates: [] }))
     }
   }
 

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream'
 import type { FastifyReply } from 'fastify'
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js'
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js'
+import { messageJson } from './stable-json.js'
 
 /**
  * A Fastify-native MCP Streamable HTTP server transport for one session (or one stateless request).
@@ -33,7 +34,7 @@ const SSE_HEADERS = {
 const KEEPALIVE_MS = 25_000
 
 export function sseEvent (message: JSONRPCMessage): string {
-  return `event: message\ndata: ${JSON.stringify(message)}\n\n`
+  return `event: message\ndata: ${messageJson(message)}\n\n`
 }
 
 const isResponse = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId } =>
@@ -127,7 +128,7 @@ export class FastifyTransport implements Transport {
     if (exchange.sse) exchange.sse.end()
     else {
       exchange.reply.type('application/json')
-      exchange.settle(JSON.stringify(exchange.batch ? exchange.responses : exchange.responses[0]))
+      exchange.settle(exchange.batch ? `[${exchange.responses.map(messageJson).join(',')}]` : messageJson(exchange.responses[0]))
     }
   }
 
