@@ -5,12 +5,12 @@ import { Octokit } from '@octokit/rest'
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
 import type { Logger } from '../mcp/session-context.js'
 import { NAME, VERSION } from '../mcp/version.js'
-import { installConditionalRequests } from './conditional.js'
+import { withConditionalRequests } from './conditional.js'
 import { EtagCache, type EtagStats } from './etag-cache.js'
 import { Lane, RetryRunner } from './lane.js'
 import { createAgent, pooledFetch } from './pool.js'
 import { safeRetry } from './retry.js'
-import { installUpstreamStats, type UpstreamStats } from './upstream-stats.js'
+import { withUpstreamStats, type UpstreamStats } from './upstream-stats.js'
 
 // safeRetry stands in for @octokit/plugin-retry (see retry.ts for the measured reason).
 const GatewayOctokit = Octokit.plugin(safeRetry, throttling)
@@ -60,11 +60,16 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
     return again
   }
   const writes = new Lane(opts.writeSpacingMs ?? 1000)
+  const identity = createHash('sha256').update(opts.token).digest('hex').slice(0, 16)
+  const cache = new EtagCache(opts.etagCacheSize ?? 500, identity)
+  const upstream: UpstreamStats = { requests: new Map() }
+  // Innermost first: the pool, what GitHub answered (for metrics), then the ETag cache.
+  const fetch = withConditionalRequests(withUpstreamStats(pooledFetch(agent), upstream), cache, baseUrl)
   const api = new GatewayOctokit({
     auth: opts.token,
     baseUrl,
     userAgent: `${NAME}/${VERSION}`,
-    request: { fetch: pooledFetch(agent) },
+    request: { fetch },
     safeRetry: { retries: 2, baseMs: opts.retryBaseMs ?? 1000 },
     // Our lanes and retry runner replace the plugin's Bottleneck groups; it only ever calls
     // key().schedule() and on('failed') on them, but its types insist on Bottleneck.
@@ -89,11 +94,6 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   api.hook.before('request', (options) => {
     if (options.method === 'POST' && !SAFE_POST.test(options.url)) options.request.retries = 0
   })
-  const identity = createHash('sha256').update(opts.token).digest('hex').slice(0, 16)
-  const cache = new EtagCache(opts.etagCacheSize ?? 500, identity)
-  const upstream: UpstreamStats = { requests: new Map() }
-  installUpstreamStats(api, upstream) // inner: sees GitHub's own status, 304 included
-  installConditionalRequests(api, cache, baseUrl)
 
   let closing: Promise<void> | undefined
   return {

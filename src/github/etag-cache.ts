@@ -2,12 +2,12 @@
 // Accept header and URL. A repeat read sends If-None-Match; GitHub answers 304 (which costs no
 // rate-limit quota) and the cached body is served. Writes drop what they may have changed, so a
 // lagging replica's 304 can never hand back our pre-write copy.
-import type { OctokitResponse } from '@octokit/types'
-
 interface Entry {
   path: string
   etag: string
-  response: OctokitResponse<unknown>
+  /** The 200's headers and body as GitHub sent them, replayed for a 304. */
+  headers: Array<[string, string]>
+  text: string
 }
 
 export interface EtagStats {

@@ -21,10 +21,11 @@ export function createAgent (connections: number, timeoutMs: number): Agent {
 type RawHeaders = Record<string, string | string[] | undefined>
 
 /** The part of a fetch Headers object Octokit reads: iteration and get(). */
-class ResponseHeaders {
-  private readonly map = new Map<string, string>()
-  constructor (raw: RawHeaders) {
-    for (const [name, value] of Object.entries(raw)) {
+export class ResponseHeaders {
+  readonly map = new Map<string, string>()
+  constructor (raw: RawHeaders | Iterable<[string, string]>) {
+    const entries = Symbol.iterator in raw ? raw : Object.entries(raw)
+    for (const [name, value] of entries) {
       if (value !== undefined) this.map.set(name, Array.isArray(value) ? value.join(', ') : value)
     }
   }
@@ -33,17 +34,28 @@ class ResponseHeaders {
   [Symbol.iterator] () { return this.map.entries() }
 }
 
-/** The part of a fetch Response Octokit reads (status, url, headers, the body as text/JSON/bytes). */
-class PooledResponse {
-  readonly statusText = ''
-  constructor (readonly status: number, readonly url: string, readonly headers: ResponseHeaders, private readonly data: Dispatcher.ResponseData['body']) {}
-  text () { return this.data.text() }
-  json () { return this.data.json() }
-  arrayBuffer () { return this.data.arrayBuffer() }
-  get body () { return this.data }
+export interface Body { text (): Promise<string>, json (): Promise<unknown>, arrayBuffer (): Promise<ArrayBuffer> }
+
+/** A body already read into memory (a cached answer replayed for a 304). */
+export function textBody (text: string): Body {
+  return {
+    text: async () => text,
+    json: async () => JSON.parse(text),
+    arrayBuffer: async () => new TextEncoder().encode(text).buffer as ArrayBuffer
+  }
 }
 
-interface FetchInit { method?: string, body?: string, headers?: Record<string, string>, signal?: AbortSignal | null }
+/** The part of a fetch Response Octokit reads (status, url, headers, the body as text/JSON/bytes). */
+export class PooledResponse {
+  readonly statusText = ''
+  constructor (readonly status: number, readonly url: string, readonly headers: ResponseHeaders, readonly body: Body) {}
+  text () { return this.body.text() }
+  json () { return this.body.json() }
+  arrayBuffer () { return this.body.arrayBuffer() }
+}
+
+export interface FetchInit { method?: string, body?: string, headers?: Record<string, string>, signal?: AbortSignal | null }
+export type FetchLike = (url: string, init?: FetchInit) => Promise<PooledResponse>
 
 /**
  * A fetch-shaped function over the Agent's `request()`, for Octokit's `request.fetch`. WHATWG
@@ -51,9 +63,9 @@ interface FetchInit { method?: string, body?: string, headers?: Record<string, s
  * the largest single cost of a get_issue (~14 % of the gateway's CPU). Redirects are followed as
  * fetch would (GitHub answers 301 for a renamed repository); aborts reject with an AbortError.
  */
-export function pooledFetch (agent: Agent) {
+export function pooledFetch (agent: Agent): FetchLike {
   const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 3 }))
-  return async (url: string, init: FetchInit = {}): Promise<PooledResponse> => {
+  return async (url, init = {}) => {
     const target = new URL(url)
     const res = await dispatcher.request({
       origin: target.origin,

@@ -1,40 +1,32 @@
 // Counts upstream GitHub answers by status and remembers the token's core quota, for metrics.
-// Installed inside the conditional-request hook, so a 304 counts as the 304 GitHub sent.
-import type { Octokit } from '@octokit/core'
+// It wraps the pooled fetch directly, so it sees every attempt and the status GitHub really
+// sent (a 304 counts as a 304 before the conditional layer turns it into the cached 200).
+import type { FetchLike } from './pool.js'
 
 export interface UpstreamStats {
-  /** Responses by HTTP status ('network' when no response arrived). */
+  /** Responses by HTTP status ('network' when no response arrived, 'aborted' when cancelled). */
   requests: Map<string, number>
   quota?: { remaining: number; limit: number; resetEpochS: number }
 }
 
-type Headers = Record<string, string | number | undefined>
-
-function headersOf (error: unknown): Headers | undefined {
-  return typeof error === 'object' && error !== null && 'response' in error
-    ? (error.response as { headers?: Headers } | undefined)?.headers
-    : undefined
-}
-
-export function installUpstreamStats (octokit: Octokit, stats: UpstreamStats): void {
-  const record = (status: string, headers: Headers | undefined) => {
-    stats.requests.set(status, (stats.requests.get(status) ?? 0) + 1)
-    // Search has its own small quota; the gauge tracks the core one that most calls spend.
-    if (headers === undefined || (headers['x-ratelimit-resource'] ?? 'core') !== 'core') return
-    const remaining = Number(headers['x-ratelimit-remaining'])
-    if (Number.isFinite(remaining)) {
-      stats.quota = { remaining, limit: Number(headers['x-ratelimit-limit']), resetEpochS: Number(headers['x-ratelimit-reset']) }
-    }
-  }
-  octokit.hook.wrap('request', async (request, options) => {
+export function withUpstreamStats (fetch: FetchLike, stats: UpstreamStats): FetchLike {
+  const count = (status: string) => stats.requests.set(status, (stats.requests.get(status) ?? 0) + 1)
+  return async (url, init) => {
+    let res
     try {
-      const response = await request(options)
-      record(String(response.status), response.headers as Headers)
-      return response
+      res = await fetch(url, init)
     } catch (error) {
-      const status = typeof error === 'object' && error !== null && 'status' in error ? String(error.status) : 'network'
-      record(status, headersOf(error))
+      count(error instanceof Error && error.name === 'AbortError' ? 'aborted' : 'network')
       throw error
     }
-  })
+    count(String(res.status))
+    // Search has its own small quota; the gauge tracks the core one that most calls spend.
+    if ((res.headers.get('x-ratelimit-resource') ?? 'core') === 'core') {
+      const remaining = Number(res.headers.get('x-ratelimit-remaining') ?? NaN)
+      if (Number.isFinite(remaining)) {
+        stats.quota = { remaining, limit: Number(res.headers.get('x-ratelimit-limit')), resetEpochS: Number(res.headers.get('x-ratelimit-reset')) }
+      }
+    }
+    return res
+  }
 }
