@@ -35,3 +35,23 @@ t.test('message parsing and shape bounds', async (t) => {
   for (let i = 0; i < 10; i++) ok = [ok]
   t.equal(shapeProblem({ ok, list: Array(MAX_ARRAY).fill(1) }), undefined)
 })
+
+t.test('the JSON-RPC envelope check', async (t) => {
+  const good = [
+    { jsonrpc: '2.0', id: 1, method: 'ping' },
+    { jsonrpc: '2.0', id: 'a', method: 'tools/call', params: { name: 'x' } },
+    { jsonrpc: '2.0', method: 'notifications/initialized' },
+    { jsonrpc: '2.0', id: 3, result: {} },
+    { jsonrpc: '2.0', id: 4, error: { code: -32601, message: 'nope' } }
+  ]
+  const bad = [
+    null, [], 'x', { id: 1, method: 'ping' }, { jsonrpc: '1.0', id: 1, method: 'ping' },
+    { jsonrpc: '2.0', id: null, method: 'ping' }, { jsonrpc: '2.0', id: {}, method: 'ping' },
+    { jsonrpc: '2.0', id: 1, method: 7 }, { jsonrpc: '2.0', id: 1, method: 'x', params: [1] },
+    { jsonrpc: '2.0', id: 1 }, { jsonrpc: '2.0', id: 1, result: 5 }, { jsonrpc: '2.0', result: {} },
+    { jsonrpc: '2.0', id: 1, error: { code: 'x', message: 'm' } }, { jsonrpc: '2.0', id: 1, error: { code: 1.5, message: 'm' } },
+    { jsonrpc: '2.0', id: 1, result: {}, error: { code: 1, message: 'm' } }, { jsonrpc: '2.0', id: Infinity, method: 'ping' }
+  ]
+  for (const m of good) t.ok(parseMessages(m).ok, JSON.stringify(m))
+  for (const m of bad) t.notOk(parseMessages(m).ok, JSON.stringify(m))
+})
