@@ -78,7 +78,11 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
     log.warn({ kind, method: options.method, route: options.url, retryAfterS: retryAfter, retrying: again }, 'GitHub rate limit')
     return again
   }
+  // Writes and notification-triggering writes (new issues, comments) are separate lanes, as in
+  // the throttling plugin's defaults: one shared lane would book two slots for every create.
   const writes = new Lane(opts.writeSpacingMs ?? 1000)
+  const notifications = new Lane(opts.writeSpacingMs ?? 1000)
+  const searches = new Lane(opts.searchSpacingMs ?? 2000)
   const identity = createHash('sha256').update(opts.token).digest('hex').slice(0, 16)
   const cache = new EtagCache(opts.etagCacheSize ?? 500, identity)
   const upstream: UpstreamStats = { requests: new Map() }
@@ -98,8 +102,8 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
       retryAfterBaseValue: opts.retryBaseMs ?? 1000,
       global: new Lane(0), // concurrency is bounded by the pool's connections instead
       write: writes,
-      notifications: writes,
-      search: new Lane(opts.searchSpacingMs ?? 2000),
+      notifications,
+      search: searches,
       retryLimiter: new RetryRunner(),
     } as unknown as ThrottlingOptions,
     // Octokit logs every request; failures are routine (a 404 is an answer), so they stay at debug.
@@ -119,6 +123,9 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   return {
     api,
     stats: () => ({ ...cache.stats(), ...upstream }),
-    close: () => (closing ??= agent.close()), // idempotent: shutdown paths may overlap
+    close: () => (closing ??= (async () => { // idempotent: shutdown paths may overlap
+      for (const lane of [writes, notifications, searches]) lane.close()
+      await agent.close()
+    })()),
   }
 }

@@ -5,13 +5,39 @@
 // path pays no scheduler cost: with spacing 0 a job runs at once.
 import { setTimeout as sleep } from 'node:timers/promises'
 
+/** A job refused because the lane's queue is already longer than its bound. */
+export class LaneFullError extends Error {
+  constructor (readonly retryAfterS: number) {
+    super(`too many GitHub writes queued (GitHub asks for spacing between writes); retry in about ${retryAfterS} s`)
+    this.name = 'LaneFullError'
+  }
+}
+
+/** The request's own abort signal, when the throttling plugin passes Octokit's options through. */
+function signalOf (args: unknown[]): AbortSignal | undefined {
+  const request = (args[0] as { request?: { signal?: AbortSignal } } | undefined)?.request
+  return request?.signal instanceof AbortSignal ? request.signal : undefined
+}
+
 export class Lane {
   private nextStart = 0
+  private readonly closed = new AbortController()
+
+  private readonly maxWaitMs: number
+  private readonly wait: (ms: number, signal: AbortSignal) => Promise<unknown>
 
   constructor (
     private readonly spacingMs: number,
-    private readonly wait: (ms: number) => Promise<unknown> = sleep,
-  ) {}
+    opts: {
+      /** Longest a job may wait for its slot; beyond that it is refused at once (bounded queue). */
+      maxWaitMs?: number
+      /** The wait itself (tests replace it); its timer must never keep the process alive. */
+      wait?: (ms: number, signal: AbortSignal) => Promise<unknown>
+    } = {},
+  ) {
+    this.maxWaitMs = opts.maxWaitMs ?? 30_000
+    this.wait = opts.wait ?? ((ms, signal) => sleep(ms, undefined, { ref: false, signal }))
+  }
 
   key (): this {
     return this
@@ -21,8 +47,19 @@ export class Lane {
     if (this.spacingMs <= 0) return Promise.resolve(fn(...args))
     const now = Date.now()
     const startAt = Math.max(now, this.nextStart)
+    if (startAt - now > this.maxWaitMs) return Promise.reject(new LaneFullError(Math.ceil((startAt - now) / 1000)))
     this.nextStart = startAt + this.spacingMs
-    return startAt === now ? Promise.resolve(fn(...args)) : this.wait(startAt - now).then(() => fn(...args))
+    if (startAt === now) return Promise.resolve(fn(...args))
+    // The wait ends early when the caller cancels or the client closes, and its timer never
+    // keeps the process alive. (The slot stays booked: spacing errs on the safe side.)
+    const request = signalOf(args)
+    const signal = request ? AbortSignal.any([request, this.closed.signal]) : this.closed.signal
+    return this.wait(startAt - now, signal).then(() => fn(...args))
+  }
+
+  /** Rejects every job still waiting for its slot (client shutdown). */
+  close (): void {
+    this.closed.abort(new Error('GitHub client closed'))
   }
 }
 

@@ -81,3 +81,11 @@ t.test('403 without a rate limit is a permission problem', async (t) => {
   t.equal(textOf(res), 'GitHub refused access to issue #1 in octo-org/widgets (403): the gateway\'s token lacks permission for it. ' +
     'GitHub says: "Resource not accessible by integration". Retrying will not help.')
 })
+
+t.test('a full write queue is an actionable refusal, not an internal error', async (t) => {
+  const { explain } = await import('../../src/github/errors.js')
+  const { LaneFullError } = await import('../../src/github/lane.js')
+  const e = explain(new LaneFullError(7))
+  t.equal(e.internal, false)
+  t.match(e.message, /nothing was sent\. Retry in about 7 s/)
+})

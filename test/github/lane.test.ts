@@ -4,7 +4,7 @@ import { Lane, RetryRunner } from '../../src/github/lane.js'
 
 t.test('a lane spaces job starts by its gap', async (t) => {
   const waits: number[] = []
-  const lane = new Lane(1000, async (ms) => { waits.push(ms) })
+  const lane = new Lane(1000, { wait: async (ms) => { waits.push(ms) } })
   const order: number[] = []
   await Promise.all([1, 2, 3].map((n) => lane.key().schedule({}, () => { order.push(n) })))
   t.same(order, [1, 2, 3])
@@ -14,8 +14,27 @@ t.test('a lane spaces job starts by its gap', async (t) => {
 })
 
 t.test('a lane without a gap runs jobs at once and passes arguments through', async (t) => {
-  const lane = new Lane(0, async () => { throw new Error('never waits') })
+  const lane = new Lane(0, { wait: async () => { throw new Error('never waits') } })
   t.equal(await lane.schedule({}, (a: number, b: number) => a + b, 2, 3), 5)
+})
+
+t.test('a full lane refuses at once with a retry hint', async (t) => {
+  const lane = new Lane(1000, { maxWaitMs: 2500, wait: async () => {} })
+  const jobs = [1, 2, 3, 4].map(() => lane.schedule({}, () => 'ran'))
+  t.same(await Promise.all(jobs.slice(0, 3)), ['ran', 'ran', 'ran'])
+  await t.rejects(jobs[3], { name: 'LaneFullError', retryAfterS: 3 })
+})
+
+t.test('a waiting job ends when its request is cancelled or the lane closes; no timer holds the process', async (t) => {
+  const lane = new Lane(60_000, { maxWaitMs: 300_000 })
+  await lane.schedule({}, () => 'first')
+  const controller = new AbortController()
+  const cancelled = lane.schedule({}, (_options: unknown) => 'never', { request: { signal: controller.signal } })
+  const pending = lane.schedule({}, () => 'never')
+  controller.abort()
+  await t.rejects(cancelled, { name: 'AbortError' })
+  lane.close()
+  await t.rejects(pending, { name: 'AbortError' })
 })
 
 t.test('the retry runner repeats a job while the failed listener asks for it', async (t) => {
