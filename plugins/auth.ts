@@ -72,7 +72,9 @@ async function auth (app: FastifyInstance) {
   const metrics = app.hasDecorator('metrics') ? app.metrics : undefined
 
   function refuse (request: FastifyRequest, reply: FastifyReply, address: string, status: 401 | 403) {
-    failures.record(address)
+    // Only wrong keys count: a request without any key guesses nothing, and counting those would
+    // let anyone behind the same NAT or proxy lock everyone else out with keyless requests.
+    if (status === 403) failures.record(address)
     metrics?.authFailures.inc({ reason: status === 401 ? 'missing' : 'invalid' })
     request.log.info({ authFailure: status === 401 ? 'missing_key' : 'invalid_key' }, 'authentication failed')
     if (status === 401) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createSessionServer, type ToolCallEvent } from '../src/mcp/session-server.js'
 import { FastifyTransport } from '../src/mcp/transport.js'
-import { accepts, isInitialize, parseMessages, rpcError, unsupportedVersion } from '../src/mcp/http.js'
+import { accepts, batchingAllowed, hasDuplicateIds, isInitialize, parseMessages, rpcError, unsupportedVersion } from '../src/mcp/http.js'
 import type { Session } from '../src/mcp/session-store.js'
 import { methodLabel } from './metrics.js'
 
@@ -68,6 +68,12 @@ export default async function mcp (app: FastifyInstance) {
     if (!parsed.ok) return rpcError(reply, 400, -32600, parsed.message)
     const { messages, batch } = parsed
     for (const m of messages) if ('method' in m) app.metrics.mcpRequests.inc({ method: methodLabel(m.method) })
+    if (batch && !batchingAllowed(request.headers['mcp-protocol-version'])) {
+      // MCP 2025-06-18 removed JSON-RPC batching; refusing it also keeps one HTTP request (one
+      // unit of the rate limit) from carrying a hundred tool calls.
+      return rpcError(reply, 400, -32600, 'Invalid Request: batches are not supported in MCP protocol version 2025-06-18 and later')
+    }
+    if (hasDuplicateIds(messages)) return rpcError(reply, 400, -32600, 'Invalid Request: two requests in one batch share an id')
     const initializing = messages.some(isInitialize)
     if (initializing && messages.length > 1) {
       return rpcError(reply, 400, -32600, 'Invalid Request: initialize must be sent alone')
@@ -94,8 +100,11 @@ export default async function mcp (app: FastifyInstance) {
       store.add({ id, keyId: key.id, server, transport, lastSeen: Date.now() })
       reply.header('mcp-session-id', id)
       const out = await transport.dispatch(reply, messages, batch, {})
-      // A refused initialize (bad params) must not leave a session behind.
-      if (server.getClientVersion() === undefined) void store.close(id)
+      // A refused initialize (bad params) must not leave a session behind, nor name one.
+      if (server.getClientVersion() === undefined) {
+        void store.close(id)
+        reply.removeHeader('mcp-session-id')
+      }
       return out
     }
 
@@ -108,7 +117,7 @@ export default async function mcp (app: FastifyInstance) {
     return out === null ? reply.code(202).send() : out
   })
 
-  app.get('/mcp', async (request, reply) => {
+  app.get('/mcp', { bodyLimit }, async (request, reply) => {
     if (stateless) return methodNotAllowed(reply)
     if (!accepts(request.headers.accept, 'text/event-stream')) {
       return rpcError(reply, 406, -32000, 'Not Acceptable: Accept must list text/event-stream')
@@ -120,7 +129,7 @@ export default async function mcp (app: FastifyInstance) {
     return reply.header('mcp-session-id', session.id).send(stream)
   })
 
-  app.delete('/mcp', async (request, reply) => {
+  app.delete('/mcp', { bodyLimit }, async (request, reply) => {
     if (stateless) return methodNotAllowed(reply)
     const session = findSession(request, reply)
     if (!session || versionError(request, reply)) return reply

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import env from '../plugins/env.js'
+import { proxyTrust } from './config.js'
 import lifecycle from '../plugins/lifecycle.js'
 import errors from '../plugins/errors.js'
 import metrics from '../plugins/metrics.js'
@@ -48,14 +49,15 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions) {
 
 /** Creates and readies the app. Tests and the process entry both use this, never each other. */
 export async function buildApp (opts: AppOptions & { logger?: FastifyServerOptions['logger'] }): Promise<FastifyInstance> {
+  let trust: ((hop: number) => boolean) | undefined
   let instance: FastifyInstance | undefined
-  const fastify = Fastify({
+  const fastify: FastifyInstance = Fastify({
     logger: opts.logger ?? false,
     genReqId: () => crypto.randomUUID(),
     // Fastify options are fixed before config is validated, so trust in X-Forwarded-For reads
     // TRUST_PROXY when a request arrives rather than at construction.
-    trustProxy: () => instance?.config?.TRUST_PROXY === true,
-    // SSE streams are ended by the MCP plugin in preClose; idle keep-alive sockets close at once.
+    trustProxy: (_address: string, hop: number) => (trust ??= proxyTrust(instance!.config.TRUST_PROXY))(hop),
+    // Sockets are drained by plugins/lifecycle.ts; idle keep-alive ones close at once.
     forceCloseConnections: 'idle',
     keepAliveTimeout: 72_000, // above common load-balancer idle timeouts (60 s): avoids 502s
     routerOptions: { ignoreTrailingSlash: true }

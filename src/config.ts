@@ -38,7 +38,11 @@ export const ConfigSchema = Type.Object(
     ALLOWED_HOSTS: Type.Optional(Type.String({
       description: 'Comma list of accepted Host header names (DNS-rebinding defence); default: loopback names when HOST is loopback, else any'
     })),
-    TRUST_PROXY: Type.Boolean({ description: 'Believe `X-Forwarded-For` for the client address', default: false }),
+    TRUST_PROXY: Type.String({
+      description: 'Believe `X-Forwarded-For`/`-Host`: `false`, a number N of proxies in front (the client is the address the Nth proxy saw), or `true` (any hop: only when no client can reach the gateway directly)',
+      default: 'false',
+      pattern: '^(true|false|[0-9]{1,2})$'
+    }),
     REDIS_URL: Type.Optional(Type.String({
       description: 'Redis URL for rate-limit state shared across replicas; absent: in-process store', pattern: '^rediss?://'
     })),
@@ -66,6 +70,17 @@ export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const
 /** Splits a comma list, trimming and dropping empty entries. */
 export function list (value: string | undefined): string[] {
   return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+}
+
+/**
+ * TRUST_PROXY as Fastify's trust function over hops (0 = the socket's peer). A hop count is the
+ * safe form: with `true` the leftmost X-Forwarded-For entry, which the client writes, would be
+ * believed, and the per-address brute-force limit could be dodged by rotating it.
+ */
+export function proxyTrust (value: string): (hop: number) => boolean {
+  if (value === 'true') return () => true
+  const hops = value === 'false' ? 0 : Number(value)
+  return (hop) => hop < hops
 }
 
 export function isLoopback (host: string): boolean {

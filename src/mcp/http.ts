@@ -83,6 +83,23 @@ export function parseMessages (body: unknown): Parsed {
   return { ok: true, messages: items as JSONRPCMessage[], batch }
 }
 
+/** Batches exist only before 2025-06-18; an absent header means 2025-03-26 (spec default). */
+export function batchingAllowed (version: string | string[] | undefined): boolean {
+  const v = Array.isArray(version) ? version[0] : version
+  return v === undefined || v < '2025-06-18'
+}
+
+/** Two requests with the same id in one POST could not both be answered. */
+export function hasDuplicateIds (messages: JSONRPCMessage[]): boolean {
+  const ids = new Set<unknown>()
+  for (const m of messages) {
+    if (!('id' in m) || !('method' in m)) continue
+    if (ids.has(m.id)) return true
+    ids.add(m.id)
+  }
+  return false
+}
+
 export function isInitialize (m: JSONRPCMessage): boolean {
   return 'method' in m && m.method === 'initialize' && 'id' in m
 }

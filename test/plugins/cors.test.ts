@@ -123,3 +123,9 @@ t.test('closes cleanly', async (t) => {
   await app.close()
   t.pass('closed')
 })
+
+t.test('an OPTIONS that is not a preflight gets no plain-text 400', async (t) => {
+  const app = await build(t, { ALLOWED_ORIGINS: 'https://app.example' })
+  const res = await app.inject({ method: 'OPTIONS', url: '/mcp', headers: { origin: 'https://app.example' } })
+  t.ok(res.statusCode < 400, `status ${res.statusCode}`)
+})

@@ -35,17 +35,22 @@ t.test('requests in a session; notifications get 202', async (t) => {
   t.notOk(got.json().result.isError)
 })
 
-t.test('a batch is answered with an array', async (t) => {
+t.test('batches: answered with an array under 2025-03-26, refused from 2025-06-18 on', async (t) => {
   const { app } = await build(t)
   const id = await openSession(app)
-  const res = await app.inject({
-    method: 'POST', url: '/mcp', headers: inSession(id),
-    payload: [{ jsonrpc: '2.0', id: 10, method: 'ping' }, { jsonrpc: '2.0', id: 11, method: 'tools/list' }]
-  })
+  const pair = [{ jsonrpc: '2.0', id: 10, method: 'ping' }, { jsonrpc: '2.0', id: 11, method: 'tools/list' }]
+  const old = { ...inSession(id), 'mcp-protocol-version': '2025-03-26' }
+  const res = await app.inject({ method: 'POST', url: '/mcp', headers: old, payload: pair })
   t.equal(res.statusCode, 200)
   const body = res.json()
   t.ok(Array.isArray(body))
   t.same(body.map((m: { id: number }) => m.id).sort(), [10, 11])
+  const current = await app.inject({ method: 'POST', url: '/mcp', headers: inSession(id), payload: pair })
+  t.equal(current.statusCode, 400)
+  t.match(current.json().error.message, /batches are not supported/)
+  const dup = await app.inject({ method: 'POST', url: '/mcp', headers: old, payload: [pair[0], { ...pair[1], id: 10 }] })
+  t.equal(dup.statusCode, 400)
+  t.match(dup.json().error.message, /share an id/)
 })
 
 t.test('progress upgrades the response to SSE on the request stream', async (t) => {
@@ -119,6 +124,8 @@ t.test('a refused initialize leaves no session behind', async (t) => {
   const { app } = await build(t)
   const res = await app.inject({ method: 'POST', url: '/mcp', headers: auth(), payload: { jsonrpc: '2.0', id: 1, method: 'initialize', params: { bogus: true } } })
   t.ok(res.statusCode === 200 || res.statusCode === 400)
+  t.ok(res.json().error, 'answered with a JSON-RPC error')
+  t.equal(res.headers['mcp-session-id'], undefined, 'no session id is handed out')
   t.equal(app.sessions.size, 0)
 })
 
