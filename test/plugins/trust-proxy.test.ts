@@ -19,7 +19,7 @@ async function blockedAfterRotation (trustProxy: string): Promise<number> {
 t.test('a hop count believes only what the trusted proxies wrote', async (t) => {
   t.equal(await blockedAfterRotation('1'), 429, 'client = the address the one proxy saw: rotation does not help')
   t.equal(await blockedAfterRotation('false'), 429, 'false: the socket peer counts, X-Forwarded-For is ignored')
-  t.equal(await blockedAfterRotation('true'), 200, 'true believes the leftmost entry: only safe when clients cannot reach the gateway directly')
+  t.equal(await blockedAfterRotation('true'), 400, 'not blocked (400: no session, i.e. past auth): true believes the leftmost entry: only safe when clients cannot reach the gateway directly')
 })
 
 t.test('proxyTrust', async (t) => {
