@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { normalizeIP } from '@fastify/rate-limit'
-import { list, type Config } from '../src/config.js'
+import { ConfigError, list, type Config } from '../src/config.js'
 import { assertUnique, createVerifier, parseAuthKeys, type ApiKey, type StoredKey } from '../src/auth/keys.js'
 import { loadKeyFile } from '../src/auth/key-file.js'
 import { FailureCounter } from '../src/auth/failures.js'
@@ -34,7 +34,7 @@ function loadKeys (config: Config): AuthKeys {
     ? `AUTH_KEYS: entry ${i + 1}`
     : `AUTH_KEYS_FILE: keys[${i - fromEnv.length}] ("${keys[i].identity.name}")`)
   if (keys.length > 0) return { count: keys.length, verify: createVerifier(keys) }
-  if (config.NODE_ENV === 'production') throw new Error('AUTH_KEYS: no API keys configured')
+  if (config.NODE_ENV === 'production') throw new ConfigError(['AUTH_KEYS: no API keys configured (production requires at least one)'])
   if (config.NODE_ENV !== 'development') return { count: 0, verify: () => null }
 
   const generatedKey = randomBytes(32).toString('base64url')

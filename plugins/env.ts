@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import fastifyEnv from '@fastify/env'
-import { ConfigSchema, type Config } from '../src/config.js'
+import { ConfigError, ConfigSchema, type Config } from '../src/config.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -16,13 +16,7 @@ export interface EnvPluginOptions {
 /** The part of an ajv error we read (ajv is env-schema's dependency, not ours). */
 interface ErrorObject { instancePath: string; schemaPath: string; keyword: string; params: Record<string, unknown>; message?: string }
 
-/** Thrown when the environment is invalid; `problems` has one human line per problem. */
-export class ConfigError extends Error {
-  constructor (readonly problems: string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
-    this.name = 'ConfigError'
-  }
-}
+export { ConfigError } from '../src/config.js'
 
 /** One line per problem, naming the variable, instead of ajv's single comma-joined sentence. */
 export function describeProblems (errors: ErrorObject[]): string[] {

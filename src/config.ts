@@ -65,6 +65,17 @@ export const ConfigSchema = Type.Object(
 
 export type Config = Static<typeof ConfigSchema>
 
+/**
+ * Thrown for invalid configuration (environment, key file); `problems` has one line each.
+ * The process entry prints them and exits 1 before binding a port.
+ */
+export class ConfigError extends Error {
+  constructor (readonly problems: string[]) {
+    super(problems.join('\n'))
+    this.name = 'ConfigError'
+  }
+}
+
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const
 
 /** Splits a comma list, trimming and dropping empty entries. */

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { buildApp } from './app.js'
-import { ConfigError } from '../plugins/env.js'
+import { ConfigError } from './config.js'
 
 // The process entry: logger, listen, signals. Everything else is the app plugin tree (app.ts).
 
@@ -33,7 +33,7 @@ export async function start (env: Record<string, string | undefined> = process.e
     app = await buildApp({ env, logger: loggerOptions() })
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`)
+      process.stderr.write(`invalid configuration:\n${err.problems.map((p) => `  - ${p}`).join('\n')}\n`)
       process.exit(1)
     }
     throw err

@@ -133,3 +133,12 @@ t.test('a second signal exits 1 at once', async (t) => {
   t.equal(await exitOf(child), 1)
   t.match(output(), /second signal/)
 })
+
+t.test('a bad key file fails fast naming the entry, never quoting a key', async (t) => {
+  const dir = t.testdir({ 'keys.json': JSON.stringify({ keys: [{ name: 'bot', key: 'secret-value-123', scopes: ['issues:admin'] }] }) })
+  const { child, output } = run({ GITHUB_TOKEN: 'x', AUTH_KEYS_FILE: `${dir}/keys.json` })
+  t.equal(await exitOf(child), 1)
+  t.match(output(), /invalid configuration:\n {2}- AUTH_KEYS_FILE: keys\[0\] \("bot"\): scopes\[0\]/)
+  t.notMatch(output(), /secret-value-123/)
+  t.notMatch(output(), /at .*\.ts:\d+/, 'no stack trace')
+})

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { ConfigError } from '../config.js'
 import type { Scope } from '../mcp/access.js'
 import { entryDigest, identityFor, type StoredKey } from './keys.js'
 
@@ -13,9 +14,9 @@ const ENTRY_FIELDS = new Set(['name', 'key', 'scopes', 'repos', 'rateLimit'])
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/
 const REPO_GLOB = /^[A-Za-z0-9_.*-]+\/[A-Za-z0-9_.*-]+$/
 
-class KeyFileError extends Error {
+class KeyFileError extends ConfigError {
   constructor (message: string) {
-    super(`AUTH_KEYS_FILE: ${message}`)
+    super([`AUTH_KEYS_FILE: ${message}`])
     this.name = 'KeyFileError'
   }
 }

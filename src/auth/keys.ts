@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { FULL_ACCESS, type Access } from '../mcp/access.js'
+import { ConfigError } from '../config.js'
 
 /** Who is calling: what the rate limiter, sessions and logs see. Never the raw key. */
 export interface ApiKey {
@@ -46,7 +47,7 @@ export function parseAuthKeys (entries: readonly string[]): StoredKey[] {
   return entries.map((entry, index) => {
     const digest = entryDigest(entry)
     if (digest === null) {
-      throw new Error(`AUTH_KEYS: entry ${index + 1} starts with "sha256:" but is not followed by 64 hex digits`)
+      throw new ConfigError([`AUTH_KEYS: entry ${index + 1} starts with "sha256:" but is not followed by 64 hex digits`])
     }
     return { digest, identity: { ...identityFor(digest), access: FULL_ACCESS } }
   })
@@ -57,7 +58,7 @@ export function assertUnique (keys: readonly StoredKey[], describe: (index: numb
   const seen = new Set<string>()
   keys.forEach((key, index) => {
     const hex = key.digest.toString('hex')
-    if (seen.has(hex)) throw new Error(`${describe(index)}: key duplicates another configured key`)
+    if (seen.has(hex)) throw new ConfigError([`${describe(index)}: key duplicates another configured key`])
     seen.add(hex)
   })
 }
