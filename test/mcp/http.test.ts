@@ -50,7 +50,10 @@ t.test('the JSON-RPC envelope check', async (t) => {
     { jsonrpc: '2.0', id: 1, method: 7 }, { jsonrpc: '2.0', id: 1, method: 'x', params: [1] },
     { jsonrpc: '2.0', id: 1 }, { jsonrpc: '2.0', id: 1, result: 5 }, { jsonrpc: '2.0', result: {} },
     { jsonrpc: '2.0', id: 1, error: { code: 'x', message: 'm' } }, { jsonrpc: '2.0', id: 1, error: { code: 1.5, message: 'm' } },
-    { jsonrpc: '2.0', id: 1, result: {}, error: { code: 1, message: 'm' } }, { jsonrpc: '2.0', id: Infinity, method: 'ping' }
+    { jsonrpc: '2.0', id: 1, result: {}, error: { code: 1, message: 'm' } }, { jsonrpc: '2.0', id: Infinity, method: 'ping' },
+    // The SDK ignores these without answering, so they must be refused here (found by the fuzz test).
+    { jsonrpc: '2.0', id: 1, method: 'ping', extra: true }, { jsonrpc: '2.0', method: 'notifications/x', extra: 1 },
+    { jsonrpc: '2.0', id: 1, method: 'ping', params: { _meta: 5 } }
   ]
   for (const m of good) t.ok(parseMessages(m).ok, JSON.stringify(m))
   for (const m of bad) t.notOk(parseMessages(m).ok, JSON.stringify(m))
