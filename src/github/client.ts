@@ -80,9 +80,9 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   }
   // Writes and notification-triggering writes (new issues, comments) are separate lanes, as in
   // the throttling plugin's defaults: one shared lane would book two slots for every create.
-  const writes = new Lane(opts.writeSpacingMs ?? 1000)
-  const notifications = new Lane(opts.writeSpacingMs ?? 1000)
-  const searches = new Lane(opts.searchSpacingMs ?? 2000)
+  const writes = new Lane(opts.writeSpacingMs ?? 1000, { name: 'writes' })
+  const notifications = new Lane(opts.writeSpacingMs ?? 1000, { name: 'writes' })
+  const searches = new Lane(opts.searchSpacingMs ?? 2000, { name: 'searches' })
   const identity = createHash('sha256').update(opts.token).digest('hex').slice(0, 16)
   const cache = new EtagCache(opts.etagCacheSize ?? 500, identity)
   const upstream: UpstreamStats = { requests: new Map() }

@@ -79,7 +79,7 @@ export function explain (error: unknown): Explained {
   // Octokit cannot put a lone UTF-16 surrogate into a URL; nothing was sent.
   if (error instanceof URIError) return { message: 'The arguments contain malformed Unicode (a lone surrogate) that cannot be sent to GitHub. Remove it and try again.', status: null, internal: false }
   if (error instanceof Error && error.name === 'AbortError') return { message: 'The request was cancelled before GitHub answered.', status: null, internal: false }
-  if (error instanceof LaneFullError) return { message: `Too many writes are queued for GitHub (it asks for about a second between writes); nothing was sent. Retry in about ${error.retryAfterS} s.`, status: null, internal: false }
+  if (error instanceof LaneFullError) return { message: `Too many ${error.lane} are queued for GitHub, which asks for spacing between them; nothing was sent. Retry in about ${error.retryAfterS} s.`, status: null, internal: false }
   if (!isHttpFailure(error)) return { message: 'Internal error in the gateway while handling this request.', status: null, internal: true }
   const subject = subjectOf(error.request?.url)
   const says = githubSays(error)

@@ -76,7 +76,7 @@ const day = (iso: string | null): string => (iso === null ? '' : iso.slice(0, 10
 export function issueLine (i: Issue): string {
   const labels = i.labels.length > 0 ? ` [${i.labels.join(', ')}]` : ''
   const who = i.author === null ? '' : ` by @${i.author}`
-  return `- #${i.number} (${i.state}) ${i.title}${labels}${who}, ${i.comments} comments, updated ${day(i.updated_at)}`
+  return `- #${i.number} (${i.state}) ${i.title}${labels}${who}, ${i.comments} ${i.comments === 1 ? 'comment' : 'comments'}, updated ${day(i.updated_at)}`
 }
 
 /** Full view of one issue, body fenced as untrusted. */

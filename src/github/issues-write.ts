@@ -8,11 +8,19 @@ import { IssueOut, type Issue } from './outputs.js'
 import { fetchIssue } from './queries.js'
 import { Assignees, IssueBody, IssueNumber, LabelName, RepoArgs, STRICT, StringEnum, Title } from './schemas.js'
 
-/** GitHub silently drops assignees who lack access to the repository; say so instead. */
-function droppedAssignees (asked: readonly string[] | undefined, issue: Issue): string {
-  const got = new Set(issue.assignees.map((a) => a.toLowerCase()))
-  const dropped = (asked ?? []).filter((a) => !got.has(a.toLowerCase()))
-  return dropped.length === 0 ? '' : `\nNot assigned (no access to the repository): ${dropped.map((a) => `@${a}`).join(', ')}`
+/**
+ * GitHub silently drops the labels and assignees of a write when the token lacks push access to
+ * the repository (an assignee who cannot be assigned at all is a 422 instead); say so.
+ */
+function dropped (a: { labels?: readonly string[], assignees?: readonly string[] }, issue: Issue): string {
+  const missing = (asked: readonly string[] | undefined, got: readonly string[]) => {
+    const have = new Set(got.map((x) => x.toLowerCase()))
+    return (asked ?? []).filter((x) => !have.has(x.toLowerCase()))
+  }
+  const labels = missing(a.labels, issue.labels)
+  const assignees = missing(a.assignees, issue.assignees).map((x) => `@${x}`)
+  const lost = [...labels.map((l) => `label "${l}"`), ...assignees]
+  return lost.length === 0 ? '' : `\nGitHub did not apply: ${lost.join(', ')} (the gateway's token likely lacks push access to this repository).`
 }
 
 function changes (before: Issue, after: Issue): string {
@@ -31,8 +39,9 @@ export const issuesWrite: DomainModule = (gh) => ({
     defineTool({
       name: 'create_issue',
       title: 'Create an issue',
-      description: 'Open a new issue. Labels that do not exist yet are created by GitHub; assignees without access ' +
-        'to the repository are dropped (the result says which). Not idempotent: calling twice opens two issues.',
+      description: 'Open a new issue. Labels that do not exist yet are created by GitHub. If the gateway\'s token ' +
+        'lacks push access, GitHub drops labels and assignees silently (the result says which). Not idempotent: ' +
+        'calling twice opens two issues.',
       access: 'write',
       input: Type.Object({
         ...RepoArgs,
@@ -49,7 +58,7 @@ export const issuesWrite: DomainModule = (gh) => ({
           request: { signal: ctx.signal },
         })
         const issue = toIssue(data as RawIssue, ISSUE_BODY_MAX)
-        return { text: `Created ${issue.repo}#${issue.number}.${droppedAssignees(a.assignees, issue)}\n\n${issueMarkdown(issue)}`, data: issue }
+        return { text: `Created ${issue.repo}#${issue.number}.${dropped(a, issue)}\n\n${issueMarkdown(issue)}`, data: issue }
       },
     }),
     defineTool({
@@ -80,7 +89,7 @@ export const issuesWrite: DomainModule = (gh) => ({
         const { data } = await gh.rest.issues.update({ owner, repo, issue_number: n, ...fields, request: { signal: ctx.signal } })
         const issue = toIssue(data as RawIssue, ISSUE_BODY_MAX)
         return {
-          text: `Updated ${issue.repo}#${n}: ${changes(before, issue)}.${droppedAssignees(a.assignees, issue)}\n\n${issueMarkdown(issue)}`,
+          text: `Updated ${issue.repo}#${n}: ${changes(before, issue)}.${dropped(a, issue)}\n\n${issueMarkdown(issue)}`,
           data: issue,
         }
       },

@@ -7,8 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 /** A job refused because the lane's queue is already longer than its bound. */
 export class LaneFullError extends Error {
-  constructor (readonly retryAfterS: number) {
-    super(`too many GitHub writes queued (GitHub asks for spacing between writes); retry in about ${retryAfterS} s`)
+  constructor (readonly retryAfterS: number, readonly lane: string) {
+    super(`too many GitHub ${lane} queued (GitHub asks for spacing between them); retry in about ${retryAfterS} s`)
     this.name = 'LaneFullError'
   }
 }
@@ -23,18 +23,22 @@ export class Lane {
   private nextStart = 0
   private readonly closed = new AbortController()
 
+  private readonly name: string
   private readonly maxWaitMs: number
   private readonly wait: (ms: number, signal: AbortSignal) => Promise<unknown>
 
   constructor (
     private readonly spacingMs: number,
     opts: {
+      /** What the lane spaces, for messages: 'writes', 'searches'. */
+      name?: string
       /** Longest a job may wait for its slot; beyond that it is refused at once (bounded queue). */
       maxWaitMs?: number
       /** The wait itself (tests replace it); its timer must never keep the process alive. */
       wait?: (ms: number, signal: AbortSignal) => Promise<unknown>
     } = {},
   ) {
+    this.name = opts.name ?? 'requests'
     this.maxWaitMs = opts.maxWaitMs ?? 30_000
     this.wait = opts.wait ?? ((ms, signal) => sleep(ms, undefined, { ref: false, signal }))
   }
@@ -47,7 +51,7 @@ export class Lane {
     if (this.spacingMs <= 0) return Promise.resolve(fn(...args))
     const now = Date.now()
     const startAt = Math.max(now, this.nextStart)
-    if (startAt - now > this.maxWaitMs) return Promise.reject(new LaneFullError(Math.ceil((startAt - now) / 1000)))
+    if (startAt - now > this.maxWaitMs) return Promise.reject(new LaneFullError(Math.ceil((startAt - now) / 1000), this.name))
     this.nextStart = startAt + this.spacingMs
     if (startAt === now) return Promise.resolve(fn(...args))
     // The wait ends early when the caller cancels or the client closes, and its timer never

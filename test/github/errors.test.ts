@@ -85,7 +85,7 @@ t.test('403 without a rate limit is a permission problem', async (t) => {
 t.test('a full write queue is an actionable refusal, not an internal error', async (t) => {
   const { explain } = await import('../../src/github/errors.js')
   const { LaneFullError } = await import('../../src/github/lane.js')
-  const e = explain(new LaneFullError(7))
+  const e = explain(new LaneFullError(7, 'searches'))
   t.equal(e.internal, false)
-  t.match(e.message, /nothing was sent\. Retry in about 7 s/)
+  t.match(e.message, /Too many searches are queued.*nothing was sent\. Retry in about 7 s/)
 })
