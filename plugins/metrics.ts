@@ -60,6 +60,10 @@ function githubMetrics (registry: Registry, stats: () => GitHubStats) {
     collect () { const q = stats().quota; if (q) this.set(q.resetEpochS) }
   })
   new Counter({
+    name: 'gateway_github_coalesced_total', help: 'Reads that joined an identical read already in flight (no request of their own)', registers,
+    collect () { this.reset(); this.inc(stats().coalesced) }
+  })
+  new Counter({
     name: 'gateway_github_etag_hits_total', help: 'Reads answered by GitHub with 304 Not Modified (no quota spent)', registers,
     collect () { this.reset(); this.inc(stats().etagHits) }
   })

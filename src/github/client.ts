@@ -5,7 +5,8 @@ import { Octokit } from '@octokit/rest'
 import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
 import type { Logger } from '../mcp/session-context.js'
 import { NAME, VERSION } from '../mcp/version.js'
-import { withConditionalRequests } from './conditional.js'
+import { apiPath, withConditionalRequests } from './conditional.js'
+import { withCoalescedReads, type CoalesceStats } from './coalesce.js'
 import { EtagCache, type EtagStats } from './etag-cache.js'
 import { Lane, RetryRunner } from './lane.js'
 import { createAgent, pooledFetch, type Body } from './pool.js'
@@ -37,7 +38,7 @@ export interface GitHubClientOptions {
   maxRateLimitWaitS?: number
 }
 
-export type GitHubStats = EtagStats & UpstreamStats
+export type GitHubStats = EtagStats & UpstreamStats & CoalesceStats
 
 export interface GitHubClient {
   api: GitHubApi
@@ -86,8 +87,14 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   const identity = createHash('sha256').update(opts.token).digest('hex').slice(0, 16)
   const cache = new EtagCache(opts.etagCacheSize ?? 500, identity)
   const upstream: UpstreamStats = { requests: new Map() }
-  // Innermost first: the pool, what GitHub answered (for metrics), then the ETag cache.
-  const fetch = withConditionalRequests(withUpstreamStats(pooledFetch(agent), upstream), cache, baseUrl)
+  const reads: CoalesceStats = { coalesced: 0 }
+  // Innermost first: the pool, what GitHub answered (for metrics), the ETag cache, single-flight.
+  const fetch = withCoalescedReads(
+    withConditionalRequests(withUpstreamStats(pooledFetch(agent), upstream), cache, baseUrl),
+    (url, init) => cache.key(init.headers?.accept ?? '', url),
+    (url) => apiPath(url, baseUrl),
+    reads
+  )
   const api = new GatewayOctokit({
     auth: opts.token,
     baseUrl,
@@ -122,7 +129,7 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   let closing: Promise<void> | undefined
   return {
     api,
-    stats: () => ({ ...cache.stats(), ...upstream }),
+    stats: () => ({ ...cache.stats(), ...upstream, ...reads }),
     close: () => (closing ??= (async () => { // idempotent: shutdown paths may overlap
       for (const lane of [writes, notifications, searches]) lane.close()
       await agent.close()

@@ -8,7 +8,7 @@ import { EtagCache, invalidatedBy } from './etag-cache.js'
 import { PooledResponse, ResponseHeaders, textBody, type FetchLike } from './pool.js'
 
 /** Path below the API root, lower-cased (GitHub names are case-insensitive), without the query. */
-function apiPath (url: string, baseUrl: string): string {
+export function apiPath (url: string, baseUrl: string): string {
   const rest = url.startsWith(baseUrl) ? url.slice(baseUrl.length) : new URL(url).pathname
   const q = rest.indexOf('?')
   return (q === -1 ? rest : rest.slice(0, q)).toLowerCase()
