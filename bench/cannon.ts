@@ -66,8 +66,12 @@ export async function fire (input: RoundInput): Promise<RoundStats> {
     headers,
     body: JSON.stringify(scenario.body),
     // Each connection is one client with its own session, as each agent holds its own.
-    setupClient: sessions
-      ? (client) => { client.setHeaders({ ...headers, 'mcp-session-id': sessions[nextSession++ % sessions.length] }) }
+    setupClient: sessions || scenario.bodyFor
+      ? (client) => {
+          const index = nextSession++
+          if (sessions) client.setHeaders({ ...headers, 'mcp-session-id': sessions[index % sessions.length] })
+          if (scenario.bodyFor) client.setBody(JSON.stringify(scenario.bodyFor(index)))
+        }
       : undefined,
     requests: [{
       onResponse (status, body, _context, resHeaders) {

@@ -4,7 +4,7 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import { initializeRequest } from './mcp-http.js'
 
-export type ScenarioId = 'get_issue' | 'tools_list' | 'session_setup' | 'stateless_get_issue'
+export type ScenarioId = 'get_issue' | 'get_issue_spread' | 'tools_list' | 'session_setup' | 'stateless_get_issue'
 
 export interface Scenario {
   id: ScenarioId
@@ -16,6 +16,8 @@ export interface Scenario {
   /** Requests are `initialize` POSTs: no session or protocol-version header; each opens a session. */
   opensSessions: boolean
   body: unknown
+  /** A body of its own per connection (connection index from 0), instead of `body` for all. */
+  bodyFor?: (connection: number) => unknown
   /** Every correct answer's body contains this; a 2xx answer without it counts as an error. */
   expect: string
   /** Checked on one full answer per server before any timing: undefined when it is right. */
@@ -49,10 +51,30 @@ function checkIssue (messages: JSONRPCMessage[]): string | undefined {
   return JSON.stringify(result.content).includes(ISSUE_TITLE) ? undefined : 'the issue title is missing from the result'
 }
 
+// Issues (not pull requests, not the deleted #13) of octo-org/widgets in the stand-in's seed.
+const SPREAD_ISSUES = [1, 2, 3, 5, 7, 8, 10, 12, 14, 15, 16, 18, 19, 20, 22, 23, 25, 26, 27, 29]
+const spreadIssue = (connection: number) => ({
+  jsonrpc: '2.0', id: 2, method: 'tools/call',
+  params: { name: 'get_issue', arguments: { owner: 'octo-org', repo: 'widgets', issue_number: SPREAD_ISSUES[connection % SPREAD_ISSUES.length] } }
+})
+
 export const SCENARIOS: Scenario[] = [
   {
     id: 'get_issue', title: 'tools/call get_issue', stateless: false, sessionPerConnection: true,
     opensSessions: false, body: getIssue, expect: ISSUE_TITLE, check: checkIssue, unit: 'req/s', minRatio: 3
+  },
+  {
+    // Each connection reads its own issue, so no two requests in flight are alike: this measures
+    // the per-request path without single-flight reads (which the scenario above benefits from).
+    id: 'get_issue_spread', title: 'tools/call get_issue, a different issue per connection', stateless: false,
+    sessionPerConnection: true, opensSessions: false, body: spreadIssue(0), bodyFor: spreadIssue,
+    expect: 'octo-org/widgets', unit: 'req/s',
+    check (messages) {
+      const result = resultOf(messages)
+      if (!result) return `no result: ${JSON.stringify(messages).slice(0, 300)}`
+      if (result.isError === true) return `tool error: ${JSON.stringify(result.content).slice(0, 300)}`
+      return JSON.stringify(result.content).includes('octo-org/widgets') ? undefined : 'the issue is missing from the result'
+    }
   },
   {
     id: 'tools_list', title: 'tools/list', stateless: false, sessionPerConnection: true, opensSessions: false,
