@@ -77,3 +77,30 @@ t.test('stateless mode end to end', async (t) => {
   t.notOk(res.isError)
   t.equal(app.sessions.size, 0)
 })
+
+t.test('stateless mode: two replicas, any request to any replica', async (t) => {
+  const { github } = await build(t) // one GitHub stand-in shared by both replicas
+  const { buildApp } = await import('../src/app.js')
+  const { testEnv } = await import('./helper.js')
+  const replicas = await Promise.all([0, 1].map(async () => {
+    const app = await buildApp({ env: testEnv(github, { MCP_STATELESS: 'true' }) })
+    t.teardown(() => app.close())
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    return `http://127.0.0.1:${(app.server.address() as { port: number }).port}/mcp`
+  }))
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'x-api-key': KEY_A }
+  const post = (url: string, body: unknown, version = true) => fetch(url, {
+    method: 'POST', headers: version ? { ...headers, 'mcp-protocol-version': '2025-11-25' } : headers, body: JSON.stringify(body)
+  })
+  const init = await post(replicas[0], { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'lb', version: '1' } } }, false)
+  t.equal(init.status, 200)
+  t.equal(init.headers.get('mcp-session-id'), null)
+  t.equal((await post(replicas[1], { jsonrpc: '2.0', method: 'notifications/initialized' })).status, 202)
+  const call = await post(replicas[1], { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_issue', arguments: { owner: 'octo-org', repo: 'widgets', issue_number: 1 } } })
+  t.equal(call.status, 200)
+  const body = await call.json() as { result: { isError?: boolean } }
+  t.notOk(body.result.isError, 'the other replica answers the tool call')
+  const list = await post(replicas[0], { jsonrpc: '2.0', id: 3, method: 'tools/list' })
+  t.equal(list.status, 200)
+  t.equal((await fetch(replicas[1], { method: 'GET', headers: { ...headers, accept: 'text/event-stream' } })).status, 405)
+})
