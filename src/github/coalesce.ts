@@ -6,7 +6,8 @@
 import { invalidatedBy } from './etag-cache.js'
 import { PooledResponse, ResponseHeaders, textBody, type FetchInit, type FetchLike } from './pool.js'
 
-interface Snapshot { status: number, headers: Array<[string, string]>, text: string }
+// Octokit only reads a response's headers, so every caller of a flight can share one object.
+interface Snapshot { status: number, headers: ResponseHeaders, text: string }
 interface Flight { path: string, done: Promise<Snapshot> }
 
 export interface CoalesceStats { coalesced: number }
@@ -39,7 +40,7 @@ export function withCoalescedReads (fetch: FetchLike, keyOf: (url: string, init:
       // The shared request carries no caller's signal: one caller giving up must not fail the
       // others. It is still bounded by the pool's timeouts.
       const { signal: _own, ...shared } = init
-      const done = fetch(url, shared).then(async (res) => ({ status: res.status, headers: [...res.headers], text: await res.text() }))
+      const done = fetch(url, shared).then(async (res) => ({ status: res.status, headers: res.headers, text: await res.text() }))
       const created: Flight = { path: pathOf(url), done }
       flight = created
       flights.set(key, created)
@@ -48,6 +49,6 @@ export function withCoalescedReads (fetch: FetchLike, keyOf: (url: string, init:
       stats.coalesced++
     }
     const snap = await untilAborted(flight.done, init.signal)
-    return new PooledResponse(snap.status, url, new ResponseHeaders(snap.headers), textBody(snap.text))
+    return new PooledResponse(snap.status, url, snap.headers, textBody(snap.text))
   }
 }
