@@ -4,7 +4,7 @@ import { once } from 'node:events'
 import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { standin, testEnv, initializeBody, MCP_HEADERS, KEY_A } from './helper.js'
+import { standin, testEnv, initializeBody, MCP_HEADERS, KEY_A, type TestContext } from './helper.js'
 
 // The process entry, spawned as operators run it: fail-fast config and graceful shutdown.
 const entry = fileURLToPath(new URL('../src/server.ts', import.meta.url))
@@ -56,25 +56,32 @@ t.test('fail fast: exit 1 naming the variable, before binding a port', async (t)
   }
 })
 
-t.test('SIGTERM drains: readiness 503, in-flight call completes, exit 0', async (t) => {
+const headers = { ...MCP_HEADERS, 'x-api-key': KEY_A }
+
+/** The spawned gateway with one session and a get_issue call in flight against a slow GitHub. */
+async function serverWithSlowCall (t: TestContext, env: Record<string, string>, latencyMs: number) {
   const gh = await standin(t)
   const port = await freePort()
   const base = `http://127.0.0.1:${port}`
-  const { child, output } = run({ ...testEnv(gh), PORT: String(port), LOG_LEVEL: 'info', SHUTDOWN_DRAIN_DELAY_MS: '1500' })
+  const { child, output } = run({ ...testEnv(gh), PORT: String(port), LOG_LEVEL: 'info', ...env })
   t.teardown(() => { child.kill('SIGKILL') })
   await waitReady(base)
-
-  const headers = { ...MCP_HEADERS, 'x-api-key': KEY_A }
   const init = await fetch(`${base}/mcp`, { method: 'POST', headers, body: JSON.stringify(initializeBody()) })
-  const session = init.headers.get('mcp-session-id')!
-  t.ok(session)
-  gh.setLatency(2500)
+  const session = init.headers.get('mcp-session-id')
+  if (!session) throw new Error('no session')
+  gh.setLatency(latencyMs)
   const slow = fetch(`${base}/mcp`, {
     method: 'POST',
     headers: { ...headers, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_issue', arguments: { owner: 'octo-org', repo: 'widgets', issue_number: 1 } } })
   })
+  slow.catch(() => {})
   await sleep(300) // let the call reach the upstream before the signal
+  return { base, child, output, slow }
+}
+
+t.test('SIGTERM drains: readiness 503, in-flight call completes, exit 0', async (t) => {
+  const { base, child, output, slow } = await serverWithSlowCall(t, { SHUTDOWN_DRAIN_DELAY_MS: '1500' }, 2500)
   child.kill('SIGTERM')
 
   let readiness = 0
@@ -98,22 +105,7 @@ t.test('SIGTERM drains: readiness 503, in-flight call completes, exit 0', async 
 })
 
 t.test('shutdown timeout: exit 1 saying what was cut off', async (t) => {
-  const gh = await standin(t)
-  const port = await freePort()
-  const base = `http://127.0.0.1:${port}`
-  const { child, output } = run({ ...testEnv(gh), PORT: String(port), LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '300' })
-  t.teardown(() => { child.kill('SIGKILL') })
-  await waitReady(base)
-  const headers = { ...MCP_HEADERS, 'x-api-key': KEY_A }
-  const init = await fetch(`${base}/mcp`, { method: 'POST', headers, body: JSON.stringify(initializeBody()) })
-  const session = init.headers.get('mcp-session-id')!
-  gh.setLatency(5000)
-  fetch(`${base}/mcp`, {
-    method: 'POST',
-    headers: { ...headers, 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_issue', arguments: { owner: 'octo-org', repo: 'widgets', issue_number: 2 } } })
-  }).catch(() => {})
-  await sleep(300)
+  const { child, output } = await serverWithSlowCall(t, { SHUTDOWN_TIMEOUT_MS: '300' }, 5000)
   child.kill('SIGTERM')
   t.equal(await exitOf(child), 1)
   t.match(output(), /shutdown timed out after 300 ms/)
