@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify'
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js'
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js'
 import { messageJson } from './stable-json.js'
+import { SSE_HEADERS, StandaloneStream, sseEvent } from './sse.js'
 
 /**
  * A Fastify-native MCP Streamable HTTP server transport for one session (or one stateless request).
@@ -26,21 +27,15 @@ interface PostExchange {
   settle: (payload: string | PassThrough) => void
 }
 
-const SSE_HEADERS = {
-  'content-type': 'text/event-stream',
-  'cache-control': 'no-cache, no-transform',
-  'x-accel-buffering': 'no'
-}
-const KEEPALIVE_MS = 25_000
-
-export function sseEvent (message: JSONRPCMessage): string {
-  return `event: message\ndata: ${messageJson(message)}\n\n`
-}
-
 const isResponse = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId } =>
   'id' in m && ('result' in m || 'error' in m)
 const isRequest = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId; method: string } =>
   'id' in m && 'method' in m
+/** The id a `notifications/cancelled` message cancels, if it is one. */
+const cancelledId = (m: JSONRPCMessage): RequestId | undefined =>
+  'method' in m && m.method === 'notifications/cancelled' && !('id' in m)
+    ? (m.params as { requestId?: RequestId } | undefined)?.requestId
+    : undefined
 
 export class FastifyTransport implements Transport {
   onclose?: () => void
@@ -48,7 +43,7 @@ export class FastifyTransport implements Transport {
   onmessage?: (message: JSONRPCMessage, extra?: MessageExtraInfo) => void
   protocolVersion?: string
   private readonly exchanges = new Map<RequestId, PostExchange>()
-  private standalone?: { stream: PassThrough; timer: NodeJS.Timeout }
+  private standalone?: StandaloneStream
   private closed = false
 
   constructor (readonly sessionId?: string) {}
@@ -57,7 +52,6 @@ export class FastifyTransport implements Transport {
 
   setProtocolVersion (version: string): void { this.protocolVersion = version }
 
-  get isClosed (): boolean { return this.closed }
   /** Requests being answered or a GET stream open: the session is in use, not idle. */
   get busy (): boolean { return this.exchanges.size > 0 || this.standalone !== undefined }
   hasRequest (id: RequestId): boolean { return this.exchanges.has(id) }
@@ -69,7 +63,7 @@ export class FastifyTransport implements Transport {
   dispatch (reply: FastifyReply, messages: JSONRPCMessage[], batch: boolean, extra: MessageExtraInfo): Promise<string | PassThrough | null> {
     const requests = messages.filter(isRequest)
     if (requests.length === 0) {
-      for (const m of messages) this.onmessage?.(m, extra)
+      this.deliver(messages, extra)
       return Promise.resolve(null)
     }
     return new Promise((resolve) => {
@@ -80,31 +74,39 @@ export class FastifyTransport implements Transport {
       }
       // A client that goes away mid-call cancels its requests, so upstream work stops too.
       reply.raw.once('close', () => this.abandon(exchange))
-      for (const m of messages) this.onmessage?.(m, extra)
+      this.deliver(messages, extra)
     })
   }
 
-  /** Opens the session's standalone GET stream; false when one is already open (→ 409). */
+  /**
+   * Passes messages to the server. A cancelled request gets no response from the SDK (as the
+   * spec says), so its exchange is finished here, or its POST would stay open for ever.
+   */
+  private deliver (messages: JSONRPCMessage[], extra: MessageExtraInfo): void {
+    for (const m of messages) {
+      this.onmessage?.(m, extra)
+      const id = cancelledId(m)
+      const exchange = id === undefined ? undefined : this.exchanges.get(id)
+      if (id === undefined || exchange === undefined) continue
+      this.exchanges.delete(id)
+      exchange.pending.delete(id)
+      if (exchange.pending.size === 0) this.finish(exchange)
+    }
+  }
+
+  /** Opens the session's standalone GET stream; null when one is already open (→ 409). */
   openStandalone (reply: FastifyReply): PassThrough | null {
     if (this.standalone || this.closed) return null
-    const stream = new PassThrough()
-    const timer = setInterval(() => stream.write(': keepalive\n\n'), KEEPALIVE_MS).unref()
-    this.standalone = { stream, timer }
-    reply.headers(SSE_HEADERS)
-    const end = () => {
-      clearInterval(timer)
-      if (this.standalone?.stream === stream) this.standalone = undefined
-    }
-    reply.raw.once('close', end)
-    stream.once('close', end)
-    // Flush headers at once so the client knows the stream is open before any event.
-    stream.write(': stream open\n\n')
-    return stream
+    const standalone: StandaloneStream = new StandaloneStream(reply, () => {
+      if (this.standalone === standalone) this.standalone = undefined
+    })
+    this.standalone = standalone
+    return standalone.stream
   }
 
   /** Ends the GET stream (shutdown: it would otherwise hold its connection open forever). */
   endStandalone (): void {
-    this.standalone?.stream.end()
+    this.standalone?.end()
   }
 
   async send (message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
@@ -113,7 +115,7 @@ export class FastifyTransport implements Transport {
     if (!exchange) {
       // Unrelated server-to-client traffic goes on the GET stream; without one it is dropped,
       // as the spec allows. Late messages for a finished request are dropped too.
-      if (id === undefined && this.standalone) this.standalone.stream.write(sseEvent(message))
+      if (id === undefined) this.standalone?.send(message)
       return
     }
     if (!isResponse(message)) {
@@ -124,8 +126,13 @@ export class FastifyTransport implements Transport {
     this.exchanges.delete(message.id)
     if (exchange.sse) exchange.sse.write(sseEvent(message))
     else exchange.responses.push(message)
-    if (exchange.pending.size > 0) return
+    if (exchange.pending.size === 0) this.finish(exchange)
+  }
+
+  /** Every request of the exchange is answered (or cancelled): end the HTTP response. */
+  private finish (exchange: PostExchange): void {
     if (exchange.sse) exchange.sse.end()
+    else if (exchange.responses.length === 0) this.upgrade(exchange).end() // all cancelled: an empty stream
     else {
       exchange.reply.type('application/json')
       exchange.settle(exchange.batch ? `[${exchange.responses.map(messageJson).join(',')}]` : messageJson(exchange.responses[0]))
@@ -159,7 +166,7 @@ export class FastifyTransport implements Transport {
   async close (): Promise<void> {
     if (this.closed) return
     this.closed = true
-    this.standalone?.stream.end()
+    this.standalone?.end()
     const open = new Set(this.exchanges.values())
     this.exchanges.clear()
     for (const exchange of open) {

@@ -181,3 +181,24 @@ t.test('close() closes every session', async (t) => {
   await app.close()
   t.equal(app.sessions.size, 0)
 })
+
+t.test('a cancelled request ends its POST (the SDK sends no response for it)', async (t) => {
+  const { app, github } = await build(t)
+  const id = await openSession(app)
+  github.setLatency(300)
+  const slow = app.inject({ method: 'POST', url: '/mcp', headers: inSession(id), payload: call(5, 'get_issue', { owner: 'octo-org', repo: 'widgets', issue_number: 1 }) })
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  const cancel = await app.inject({
+    method: 'POST', url: '/mcp', headers: inSession(id),
+    payload: { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 5, reason: 'user gave up' } }
+  })
+  t.equal(cancel.statusCode, 202)
+  const res = await slow
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^text\/event-stream/)
+  t.same(sseMessages(res.body), [], 'an empty stream: no response to a cancelled request')
+  t.equal(app.lifecycle.inFlight, 0)
+  app.sessions.sweep(Date.now() + 10 * 3_600_000)
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(app.sessions.size, 0, 'the session is idle again, so it can expire')
+})
