@@ -7,8 +7,9 @@ import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js'
 import {
   CallToolRequestSchema, CompleteRequestSchema, GetPromptRequestSchema, ListPromptsRequestSchema,
   ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema,
-  ReadResourceRequestSchema, SetLevelRequestSchema, type LoggingLevel, type ServerCapabilities,
+  ReadResourceRequestSchema, SetLevelRequestSchema, ErrorCode, McpError, type LoggingLevel, type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js'
+import * as z from 'zod/v4'
 import type { Catalog, ToolContext } from './catalog.js'
 import { callTool } from './tool-call.js'
 import { getPrompt, readResource } from './prompts-resources.js'
@@ -40,6 +41,8 @@ const SEVERITY: Record<LoggingLevel, number> = {
 }
 
 const EMPTY_RESOURCES = Object.freeze({ resources: [] })
+// Only the method literal, which Protocol needs to route; the handler validates the rest itself.
+const ToolsCallMethod = z.looseObject({ method: z.literal('tools/call') })
 
 export function createSessionServer (catalog: Catalog, ctx: SessionContext): Server {
   const server = new Server(SERVER_INFO, {
@@ -60,8 +63,15 @@ export function createSessionServer (catalog: Catalog, ctx: SessionContext): Ser
   // a second time and re-validates every result with zod, ~5 % of a get_issue's CPU in the
   // benchmark. Our results come from the catalog's typed builders and are checked against each
   // tool's outputSchema by the SDK client in the tests (test/github, test/e2e).
+  // The request is still checked once, answering InvalidParams (not a zod dump) when it is bad.
   const setRaw = Protocol.prototype.setRequestHandler as Server['setRequestHandler']
-  setRaw.call(server, CallToolRequestSchema, (request, extra) => {
+  setRaw.call(server, ToolsCallMethod, (raw, extra) => {
+    const parsed = CallToolRequestSchema.safeParse(raw)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw new McpError(ErrorCode.InvalidParams, `Invalid tools/call request: ${issue.path.join('.') || '(params)'}: ${issue.message}`)
+    }
+    const request = parsed.data
     const token = extra._meta?.progressToken
     const toolCtx: ToolContext = {
       access,

@@ -141,3 +141,21 @@ t.test('cancelling a tool call aborts the upstream request', async (t) => {
   await gotAbort
   t.pass('the upstream connection was aborted')
 })
+
+t.test('a malformed tools/call is InvalidParams with a short message, not an internal error', async (t) => {
+  const { InMemoryTransport } = await import('@modelcontextprotocol/sdk/inMemory.js')
+  const { createSessionServer, FULL_ACCESS } = await import('../../src/mcp/session-server.js')
+  const { Catalog } = await import('../../src/mcp/catalog.js')
+  const catalog = new Catalog({ tools: [], prompts: [], templates: [], completers: [], errors: { toolError: () => ({ content: [], isError: true }), protocolError: (e: unknown) => e as Error } } as unknown as ConstructorParameters<typeof Catalog>[0])
+  const server = createSessionServer(catalog, { keyName: 'k', access: FULL_ACCESS, logger: { info () {}, warn () {}, error () {}, debug () {}, child () { return this } } as never })
+  const [a, b] = InMemoryTransport.createLinkedPair()
+  await server.connect(a)
+  const replies: unknown[] = []
+  b.onmessage = (m) => { replies.push(m) }
+  await b.start()
+  await b.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_issue', arguments: [] } } as never)
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  t.match(replies[0], { id: 1, error: { code: -32602, message: /^MCP error -32602: Invalid tools\/call request: params\.arguments: / } })
+  t.notMatch(JSON.stringify(replies[0]), /\[\\n/, 'no multi-line zod dump')
+  await server.close()
+})
