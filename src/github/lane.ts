@@ -3,7 +3,15 @@
 // Bottleneck groups so spacing is configurable (GitHub asks for >= 1 s between writes and
 // allows 30 searches a minute; tests and the demo sandbox need no spacing) and so the hot read
 // path pays no scheduler cost: with spacing 0 a job runs at once.
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
+
+/**
+ * The throttling plugin books write and search slots with `schedule(jobOptions, noop)`: no
+ * request options, so no abort signal. The retry runner, which receives the request, makes its
+ * signal available to the lanes for the duration of the request.
+ */
+const requestSignal = new AsyncLocalStorage<AbortSignal>()
 
 /** A job refused because the lane's queue is already longer than its bound. */
 export class LaneFullError extends Error {
@@ -56,7 +64,7 @@ export class Lane {
     if (startAt === now) return Promise.resolve(fn(...args))
     // The wait ends early when the caller cancels or the client closes, and its timer never
     // keeps the process alive. (The slot stays booked: spacing errs on the safe side.)
-    const request = signalOf(args)
+    const request = signalOf(args) ?? requestSignal.getStore()
     const signal = request ? AbortSignal.any([request, this.closed.signal]) : this.closed.signal
     return this.wait(startAt - now, signal).then(() => fn(...args))
   }
@@ -82,14 +90,25 @@ export class RetryRunner {
     if (event === 'failed') this.listener = listener
   }
 
-  async schedule<A extends unknown[], T> (fn: (...args: A) => Promise<T>, ...args: A): Promise<T> {
+  schedule<A extends unknown[], T> (fn: (...args: A) => Promise<T>, ...args: A): Promise<T> {
+    // The plugin calls this with (state, request, options); only a spaced request (a write or a
+    // search) can wait in a lane, so only those pay for the async context.
+    const options = args[2] as { method?: string, url?: string, request?: { signal?: AbortSignal } } | undefined
+    const signal = options?.request?.signal
+    const spaced = options !== undefined && (options.method !== 'GET' || options.url?.startsWith('/search/') === true)
+    return signal instanceof AbortSignal && spaced
+      ? requestSignal.run(signal, () => this.attempts(fn, args, signal))
+      : this.attempts(fn, args, signal)
+  }
+
+  private async attempts<A extends unknown[], T> (fn: (...args: A) => Promise<T>, args: A, signal: AbortSignal | undefined): Promise<T> {
     for (let retryCount = 0; ; retryCount++) {
       try {
         return await fn(...args)
       } catch (error) {
         const wait = await this.listener?.(error, { args, retryCount })
         if (typeof wait !== 'number') throw error
-        await sleep(wait)
+        await sleep(wait, undefined, { signal }) // part of an in-flight request: keeps the process up like it
       }
     }
   }

@@ -1,6 +1,9 @@
 // The limiters handed to @octokit/plugin-throttling in place of its Bottleneck groups.
 import t from 'tap'
 import { Lane, RetryRunner } from '../../src/github/lane.js'
+import { startGitHubStandin } from '../../src/sandbox/github-standin.js'
+import { createGitHubClient } from '../../src/github/client.js'
+import { memoryLogger } from './harness.js'
 
 t.test('a lane spaces job starts by its gap', async (t) => {
   const waits: number[] = []
@@ -46,4 +49,17 @@ t.test('the retry runner repeats a job while the failed listener asks for it', a
   t.equal(calls, 3)
   t.same(seen, [0, 1, 2])
   t.equal(await runner.schedule(async () => 'ok'), 'ok')
+})
+
+t.test('through Octokit, a cancelled search stops waiting for its slot at once', async (t) => {
+  const gh = await startGitHubStandin()
+  const client = createGitHubClient({ token: 'sandbox-token', baseUrl: gh.url, logger: memoryLogger([]), searchSpacingMs: 20_000 })
+  t.teardown(async () => { await client.close(); await gh.close() })
+  await client.api.rest.search.issuesAndPullRequests({ q: 'repo:octo-org/widgets bug' })
+  const controller = new AbortController()
+  const second = client.api.rest.search.issuesAndPullRequests({ q: 'repo:octo-org/widgets crash', request: { signal: controller.signal } })
+  setTimeout(() => controller.abort(), 20)
+  // Without the signal reaching the lane this would wait the whole 20 s slot (the test would time out).
+  await t.rejects(second, { name: 'AbortError' })
+  t.equal(gh.requests.filter((r) => r.path.startsWith('/search/issues')).length, 1, 'the cancelled search never reached GitHub')
 })
