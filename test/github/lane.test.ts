@@ -52,6 +52,8 @@ t.test('the retry runner repeats a job while the failed listener asks for it', a
 })
 
 t.test('through Octokit, a cancelled search stops waiting for its slot at once', async (t) => {
+  // A hang detector, not a speed check: without the fix the search waits out its 20 s slot.
+  t.setTimeout(10_000)
   const gh = await startGitHubStandin()
   const client = createGitHubClient({ token: 'sandbox-token', baseUrl: gh.url, logger: memoryLogger([]), searchSpacingMs: 20_000 })
   t.teardown(async () => { await client.close(); await gh.close() })
