@@ -21,7 +21,7 @@ declare module 'fastify' {
 
 export interface AuthKeys {
   readonly count: number
-  /** Development only: the key generated because none was configured (the demo prints it). */
+  /** Development only: the key generated because none was configured (printed once to stderr). */
   readonly generatedKey?: string
   /** The identity of a presented key, in constant time; null when it is not a configured key. */
   verify (presented: string): ApiKey | null

@@ -82,9 +82,10 @@ export default async function mcp (app: FastifyInstance) {
 
     if (stateless) {
       const { server, transport } = await connect(request)
-      const out = await transport.dispatch(reply, messages, batch, {})
-      // A stream outlives this handler: close the throwaway server when the response ends.
+      // Close the throwaway server when the response ends (a stream outlives this handler);
+      // listening first, so a client gone before the answer still releases it.
       reply.raw.once('close', () => { void server.close() })
+      const out = await transport.dispatch(reply, messages, batch, {})
       return out === null ? reply.code(202).send() : out
     }
 

@@ -25,6 +25,7 @@ export function withConditionalRequests (fetch: FetchLike, cache: EtagCache, bas
       }
     }
     const key = cache.key(init.headers?.accept ?? '', url)
+    const generation = cache.generation
     const cached = cache.get(key)
     const res = await fetch(url, cached ? { ...init, headers: { ...init.headers, 'if-none-match': cached.etag } } : init)
     if (res.status === 304 && cached !== undefined) {
@@ -37,7 +38,8 @@ export function withConditionalRequests (fetch: FetchLike, cache: EtagCache, bas
     const etag = res.headers.get('etag')
     if (res.status !== 200 || etag === null || etag === '') return res
     const text = await res.text()
-    cache.set(key, { path, etag, headers: [...res.headers], text })
+    // A write that finished while this read was in flight may have made this copy stale.
+    if (cache.generation === generation) cache.set(key, { path, etag, headers: [...res.headers], text })
     return new PooledResponse(200, url, res.headers, textBody(text))
   }
 }

@@ -20,6 +20,8 @@ export class EtagCache {
   private readonly entries = new Map<string, Entry>() // Map order doubles as recency order
   hits = 0
   misses = 0
+  /** Bumped by every invalidation: a read that started before a write must not store its copy. */
+  generation = 0
 
   constructor (private readonly maxEntries: number, private readonly identity: string) {}
 
@@ -45,6 +47,7 @@ export class EtagCache {
 
   /** Drops every entry whose path starts with one of the (lower-cased) prefixes. */
   invalidate (prefixes: readonly string[]): void {
+    this.generation++
     for (const [key, entry] of this.entries) {
       if (prefixes.some((p) => entry.path.startsWith(p))) this.entries.delete(key)
     }

@@ -1,6 +1,6 @@
 // completion/complete: suggestions for a prompt or resource-template argument. Completion is a
-// typing aid, so an upstream failure yields no suggestions rather than an error dialog; a
-// reference to something that does not exist is still InvalidParams.
+// typing aid, so an upstream failure, or a reference to something that does not exist, yields
+// no suggestions rather than an error.
 import { type CompleteRequest, type CompleteResult } from '@modelcontextprotocol/sdk/types.js'
 import { allows } from './access.js'
 import type { Catalog, RequestContext } from './catalog.js'

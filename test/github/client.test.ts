@@ -80,3 +80,24 @@ t.test('close() ends the keep-alive pool', async (t) => {
   t.equal(res.isError, true, 'no upstream after close')
   t.match(textOf(res), /Could not reach GitHub/)
 })
+
+t.test('a read in flight during a write does not store its (maybe stale) copy', async (t) => {
+  const { withConditionalRequests } = await import('../../src/github/conditional.js')
+  const { PooledResponse, ResponseHeaders, textBody } = await import('../../src/github/pool.js')
+  const cache = new EtagCache(10, 'id')
+  let release: (() => void) | undefined
+  const inner = async (url: string, init: { method?: string } = {}) => {
+    if ((init.method ?? 'GET') === 'GET') await new Promise<void>((resolve) => { release = resolve })
+    return new PooledResponse(200, url, new ResponseHeaders([['etag', 'W/"old"']]), textBody('{"title":"before the write"}'))
+  }
+  const fetch = withConditionalRequests(inner, cache, 'http://gh')
+  const reading = fetch('http://gh/repos/o/r/issues/3')
+  await fetch('http://gh/repos/o/r/issues/3', { method: 'PATCH', body: '{}' })
+  release!()
+  await reading
+  t.equal(cache.stats().etagEntries, 0, 'not cached: the write finished while it was in flight')
+  const again = fetch('http://gh/repos/o/r/issues/3')
+  release!()
+  await again
+  t.equal(cache.stats().etagEntries, 1, 'a read started after the write is cached as usual')
+})
