@@ -3,15 +3,14 @@
 // per instance and converts its schemas again on each tools/list, which is exactly the per-session
 // cost this gateway avoids. Here a session costs one Server and a handful of handler closures.
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
-import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js'
 import {
   CallToolRequestSchema, CompleteRequestSchema, GetPromptRequestSchema, ListPromptsRequestSchema,
   ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema,
-  ReadResourceRequestSchema, SetLevelRequestSchema, ErrorCode, McpError, type LoggingLevel, type ServerCapabilities,
+  ReadResourceRequestSchema, SetLevelRequestSchema, type LoggingLevel, type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js'
-import * as z from 'zod/v4'
 import type { Catalog, ToolContext } from './catalog.js'
 import { callTool } from './tool-call.js'
+import { handle } from './handle.js'
 import { getPrompt, readResource } from './prompts-resources.js'
 import { complete } from './completion.js'
 import { sharedSchemaValidator } from './schema-validator.js'
@@ -41,8 +40,6 @@ const SEVERITY: Record<LoggingLevel, number> = {
 }
 
 const EMPTY_RESOURCES = Object.freeze({ resources: [] })
-// Only the method literal, which Protocol needs to route; the handler validates the rest itself.
-const ToolsCallMethod = z.looseObject({ method: z.literal('tools/call') })
 
 export function createSessionServer (catalog: Catalog, ctx: SessionContext): Server {
   const server = new Server(SERVER_INFO, {
@@ -54,24 +51,13 @@ export function createSessionServer (catalog: Catalog, ctx: SessionContext): Ser
   let minSeverity = SEVERITY.info
   const access = ctx.access
 
-  server.setRequestHandler(SetLevelRequestSchema, (request) => {
+  // handle(): malformed requests get InvalidParams and one short line (see handle.ts).
+  handle(server, SetLevelRequestSchema, (request) => {
     minSeverity = SEVERITY[request.params.level]
     return {}
   })
-  server.setRequestHandler(ListToolsRequestSchema, () => catalog.toolsList(access))
-  // Registered through Protocol's method, not Server's override: the override parses the request
-  // a second time and re-validates every result with zod, ~5 % of a get_issue's CPU in the
-  // benchmark. Our results come from the catalog's typed builders and are checked against each
-  // tool's outputSchema by the SDK client in the tests (test/github, test/e2e).
-  // The request is still checked once, answering InvalidParams (not a zod dump) when it is bad.
-  const setRaw = Protocol.prototype.setRequestHandler as Server['setRequestHandler']
-  setRaw.call(server, ToolsCallMethod, (raw, extra) => {
-    const parsed = CallToolRequestSchema.safeParse(raw)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new McpError(ErrorCode.InvalidParams, `Invalid tools/call request: ${issue.path.join('.') || '(params)'}: ${issue.message}`)
-    }
-    const request = parsed.data
+  handle(server, ListToolsRequestSchema, () => catalog.toolsList(access))
+  handle(server, CallToolRequestSchema, (request, extra) => {
     const token = extra._meta?.progressToken
     const toolCtx: ToolContext = {
       access,
@@ -89,14 +75,14 @@ export function createSessionServer (catalog: Catalog, ctx: SessionContext): Ser
     }
     return callTool(catalog, request.params.name, request.params.arguments, ctx, toolCtx)
   })
-  server.setRequestHandler(ListPromptsRequestSchema, () => catalog.promptsList(access))
-  server.setRequestHandler(GetPromptRequestSchema, (request, extra) =>
+  handle(server, ListPromptsRequestSchema, () => catalog.promptsList(access))
+  handle(server, GetPromptRequestSchema, (request, extra) =>
     getPrompt(catalog, request.params.name, request.params.arguments, { access, signal: extra.signal }))
-  server.setRequestHandler(ListResourcesRequestSchema, () => EMPTY_RESOURCES)
-  server.setRequestHandler(ListResourceTemplatesRequestSchema, () => catalog.templatesList(access))
-  server.setRequestHandler(ReadResourceRequestSchema, (request, extra) =>
+  handle(server, ListResourcesRequestSchema, () => EMPTY_RESOURCES)
+  handle(server, ListResourceTemplatesRequestSchema, () => catalog.templatesList(access))
+  handle(server, ReadResourceRequestSchema, (request, extra) =>
     readResource(catalog, request.params.uri, { access, signal: extra.signal }))
-  server.setRequestHandler(CompleteRequestSchema, (request, extra) =>
+  handle(server, CompleteRequestSchema, (request, extra) =>
     complete(catalog, request.params, { access, signal: extra.signal }, ctx.logger))
   return server
 }

@@ -142,7 +142,8 @@ t.test('cancelling a tool call aborts the upstream request', async (t) => {
   t.pass('the upstream connection was aborted')
 })
 
-t.test('a malformed tools/call is InvalidParams with a short message, not an internal error', async (t) => {
+/** A session server on an empty catalog, spoken to with raw JSON-RPC messages. */
+async function rawServer () {
   const { InMemoryTransport } = await import('@modelcontextprotocol/sdk/inMemory.js')
   const { createSessionServer, FULL_ACCESS } = await import('../../src/mcp/session-server.js')
   const { Catalog } = await import('../../src/mcp/catalog.js')
@@ -153,9 +154,27 @@ t.test('a malformed tools/call is InvalidParams with a short message, not an int
   const replies: unknown[] = []
   b.onmessage = (m) => { replies.push(m) }
   await b.start()
-  await b.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_issue', arguments: [] } } as never)
-  await new Promise((resolve) => setTimeout(resolve, 20))
-  t.match(replies[0], { id: 1, error: { code: -32602, message: /^MCP error -32602: Invalid tools\/call request: params\.arguments: / } })
-  t.notMatch(JSON.stringify(replies[0]), /\[\\n/, 'no multi-line zod dump')
-  await server.close()
+  return {
+    async ask (message: unknown) {
+      await b.send(message as never)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      return replies.at(-1)
+    },
+    close: () => server.close()
+  }
+}
+
+t.test('a malformed tools/call is InvalidParams with a short message, not an internal error', async (t) => {
+  const raw = await rawServer()
+  const reply = await raw.ask({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_issue', arguments: [] } })
+  t.match(reply, { id: 1, error: { code: -32602, message: /^MCP error -32602: Invalid tools\/call request: params\.arguments: / } })
+  t.notMatch(JSON.stringify(reply), /\[\\n/, 'no multi-line zod dump')
+  await raw.close()
+})
+
+t.test('a prompt argument that is not a string is InvalidParams, not an internal error', async (t) => {
+  const raw = await rawServer()
+  const reply = await raw.ask({ jsonrpc: '2.0', id: 2, method: 'prompts/get', params: { name: 'triage-issue', arguments: { issue_number: 7 } } })
+  t.match(reply, { id: 2, error: { code: -32602, message: /Invalid prompts\/get request: params\.arguments\.issue_number: / } })
+  await raw.close()
 })
