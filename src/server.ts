@@ -10,7 +10,7 @@ import { ConfigError } from './config.js'
 // The process entry: logger, listen, signals. Everything else is the app plugin tree (app.ts).
 
 /** Header and config values that must never reach a log line. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie',
   'headers.authorization', 'headers["x-api-key"]', '*.token', '*.GITHUB_TOKEN', '*.AUTH_KEYS', 'config.GITHUB_TOKEN'
 ]

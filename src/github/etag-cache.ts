@@ -67,4 +67,3 @@ export function invalidatedBy (path: string): string[] {
   return m === null ? [path] : [m[0], '/search/issues']
 }
 
-export type { Entry as EtagEntry }

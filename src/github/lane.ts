@@ -21,12 +21,6 @@ export class LaneFullError extends Error {
   }
 }
 
-/** The request's own abort signal, when the throttling plugin passes Octokit's options through. */
-function signalOf (args: unknown[]): AbortSignal | undefined {
-  const request = (args[0] as { request?: { signal?: AbortSignal } } | undefined)?.request
-  return request?.signal instanceof AbortSignal ? request.signal : undefined
-}
-
 export class Lane {
   private nextStart = 0
   private readonly closed = new AbortController()
@@ -64,7 +58,7 @@ export class Lane {
     if (startAt === now) return Promise.resolve(fn(...args))
     // The wait ends early when the caller cancels or the client closes, and its timer never
     // keeps the process alive. (The slot stays booked: spacing errs on the safe side.)
-    const request = signalOf(args) ?? requestSignal.getStore()
+    const request = requestSignal.getStore()
     const signal = request ? AbortSignal.any([request, this.closed.signal]) : this.closed.signal
     return this.wait(startAt - now, signal).then(() => fn(...args))
   }

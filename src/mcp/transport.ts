@@ -167,21 +167,9 @@ export class FastifyTransport implements Transport {
     if (this.closed) return
     this.closed = true
     this.standalone?.end()
-    const open = new Set(this.exchanges.values())
-    this.exchanges.clear()
-    for (const exchange of open) {
-      const errors = [...exchange.pending].map((id) => ({
-        jsonrpc: '2.0' as const, id, error: { code: -32000, message: 'Session closed before the request completed' }
-      }))
-      exchange.pending.clear()
-      if (exchange.sse) {
-        for (const e of errors) exchange.sse.write(sseEvent(e))
-        exchange.sse.end()
-      } else {
-        exchange.reply.type('application/json')
-        const all = [...exchange.responses, ...errors]
-        exchange.settle(JSON.stringify(exchange.batch ? all : all[0]))
-      }
+    // Unanswered requests get an error through the normal path, which also ends each exchange.
+    for (const id of [...this.exchanges.keys()]) {
+      void this.send({ jsonrpc: '2.0', id, error: { code: -32000, message: 'Session closed before the request completed' } })
     }
     this.onclose?.()
   }

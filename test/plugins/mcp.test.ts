@@ -202,3 +202,15 @@ t.test('a cancelled request ends its POST (the SDK sends no response for it)', a
   await new Promise((resolve) => setImmediate(resolve))
   t.equal(app.sessions.size, 0, 'the session is idle again, so it can expire')
 })
+
+t.test('ending a session answers its unfinished requests with an error', async (t) => {
+  const { app, github } = await build(t)
+  const id = await openSession(app)
+  github.setLatency(300)
+  const slow = app.inject({ method: 'POST', url: '/mcp', headers: inSession(id), payload: call(7, 'get_issue', { owner: 'octo-org', repo: 'widgets', issue_number: 1 }) })
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  t.equal((await app.inject({ method: 'DELETE', url: '/mcp', headers: noBody(id) })).statusCode, 204)
+  const res = await slow
+  t.equal(res.statusCode, 200)
+  t.match(res.json(), { id: 7, error: { code: -32000, message: 'Session closed before the request completed' } })
+})
