@@ -6,6 +6,7 @@ import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
 import type { Logger } from '../mcp/session-context.js'
 import { NAME, VERSION } from '../mcp/version.js'
 import { apiPath, withConditionalRequests } from './conditional.js'
+import { directReads, type DirectRead } from './direct.js'
 import { withCoalescedReads, type CoalesceStats } from './coalesce.js'
 import { EtagCache, type EtagStats } from './etag-cache.js'
 import { Lane, RetryRunner } from './lane.js'
@@ -15,7 +16,8 @@ import { withUpstreamStats, type UpstreamStats } from './upstream-stats.js'
 
 // safeRetry stands in for @octokit/plugin-retry (see retry.ts for the measured reason).
 const GatewayOctokit = Octokit.plugin(safeRetry, throttling)
-export type GitHubApi = InstanceType<typeof GatewayOctokit>
+/** The process's Octokit, plus `read`: a GET of a built path that skips Octokit when it succeeds. */
+export type GitHubApi = InstanceType<typeof GatewayOctokit> & { read: DirectRead }
 
 export interface GitHubClientOptions {
   token: string
@@ -56,7 +58,7 @@ const SAFE_POST = /\/labels$/
  * numbers are all below 2^53, so the native JSON.parse is exact for them. Octokit is told to
  * hand over the raw body and this hook parses it (error bodies keep Octokit's own handling).
  */
-function parseBodiesNatively (api: GitHubApi): void {
+function parseBodiesNatively (api: InstanceType<typeof GatewayOctokit>): void {
   api.hook.wrap('request', async (request, options) => {
     options.request = { ...options.request, parseSuccessResponseBody: false }
     const response = await request(options)
@@ -95,7 +97,7 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
     (url) => apiPath(url, baseUrl),
     reads
   )
-  const api = new GatewayOctokit({
+  const octokit = new GatewayOctokit({
     auth: opts.token,
     baseUrl,
     userAgent: `${NAME}/${VERSION}`,
@@ -121,10 +123,11 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
       error: (m: string) => log.debug({}, m),
     },
   })
-  api.hook.before('request', (options) => {
+  octokit.hook.before('request', (options) => {
     if (options.method === 'POST' && !SAFE_POST.test(options.url)) options.request.retries = 0
   })
-  parseBodiesNatively(api)
+  parseBodiesNatively(octokit)
+  const api: GitHubApi = Object.assign(octokit, { read: directReads(octokit, fetch, { baseUrl, token: opts.token, logger: log }) })
 
   let closing: Promise<void> | undefined
   return {
