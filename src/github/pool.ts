@@ -1,7 +1,7 @@
 // The upstream HTTP pool: one keep-alive undici Agent per process, so connections are reused
 // across sessions and requests. Timeouts are the Agent's own (headers, body, connect), which
 // cost nothing per request, unlike a timer signal per call.
-import { Agent, interceptors, type Dispatcher } from 'undici'
+import { Agent, util, type Dispatcher } from 'undici'
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
 
@@ -57,25 +57,86 @@ export class PooledResponse {
 export interface FetchInit { method?: string, body?: string, headers?: Record<string, string>, signal?: AbortSignal | null }
 export type FetchLike = (url: string, init?: FetchInit) => Promise<PooledResponse>
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+const MAX_REDIRECTS = 3
+/** Never forwarded to another origin (as fetch and undici's redirect handler do). */
+const CREDENTIALS = new Set(['authorization', 'cookie', 'proxy-authorization'])
+
+interface Answer { status: number, raw: Buffer[], body: string }
+
 /**
- * A fetch-shaped function over the Agent's `request()`, for Octokit's `request.fetch`. WHATWG
- * fetch builds Request, Headers and web-stream objects for every call: in the benchmark that was
- * the largest single cost of a get_issue (~14 % of the gateway's CPU). Redirects are followed as
- * fetch would (GitHub answers 301 for a renamed repository); aborts reject with an AbortError.
+ * One request on the Agent with a minimal dispatch handler that collects the answer in memory:
+ * no Readable body stream, no async resource, no handler wrappers. Against undici's `request()`
+ * this took about a quarter of the CPU off an upstream read in the benchmark. Every answer is
+ * read whole anyway (Octokit reads error bodies too), and the Agent's header and body timeouts
+ * still bound it.
+ */
+function dispatchOnce (agent: Agent, target: URL, method: string, headers: Record<string, string> | undefined, body: string | undefined, signal: AbortSignal | null | undefined): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) { reject(signal.reason); return }
+    let status = 0
+    let raw: Buffer[] = []
+    const chunks: Buffer[] = []
+    let abort: ((reason: Error) => void) | undefined
+    const onAbort = () => abort?.(signal!.reason as Error)
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const settle = () => signal?.removeEventListener('abort', onAbort)
+    agent.dispatch({ origin: target.origin, path: target.pathname + target.search, method: method as Dispatcher.HttpMethod, headers, body }, {
+      onConnect (abortRequest: (reason: Error) => void) {
+        abort = abortRequest
+        if (signal?.aborted) abortRequest(signal.reason as Error)
+      },
+      onHeaders (statusCode: number, rawHeaders: Buffer[]) { status = statusCode; raw = rawHeaders; return true },
+      onData (chunk: Buffer) { chunks.push(chunk); return true },
+      onComplete () { settle(); resolve({ status, raw, body: Buffer.concat(chunks).toString('utf8') }) },
+      onError (error: Error) { settle(); reject(error) },
+    } as unknown as Dispatcher.DispatchHandler)
+  })
+}
+
+/** Response headers from undici's raw list: names lower-cased, repeated ones joined as fetch does. */
+function headersOf (raw: Buffer[]): ResponseHeaders {
+  const headers = new ResponseHeaders([])
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = util.headerNameToString(raw[i])
+    const value = raw[i + 1].toString('latin1')
+    const before = headers.map.get(name)
+    headers.map.set(name, before === undefined ? value : `${before}, ${value}`)
+  }
+  return headers
+}
+
+/**
+ * A fetch-shaped function over the Agent, for Octokit's `request.fetch`. WHATWG fetch builds
+ * Request, Headers and web-stream objects for every call: in the benchmark that was the largest
+ * single cost of a get_issue (~14 % of the gateway's CPU). Redirects are followed as fetch
+ * follows them (GitHub answers 301 for a renamed repository), credentials never leave their
+ * origin, and aborts reject with the signal's AbortError.
  */
 export function pooledFetch (agent: Agent): FetchLike {
-  const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: 3 }))
   return async (url, init = {}) => {
-    const target = new URL(url)
-    const res = await dispatcher.request({
-      origin: target.origin,
-      path: target.pathname + target.search,
-      method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
-      headers: init.headers,
-      body: init.body,
-      signal: init.signal ?? undefined
-    })
-    return new PooledResponse(res.statusCode, url, new ResponseHeaders(res.headers as RawHeaders), res.body)
+    let target = new URL(url)
+    let method = init.method ?? 'GET'
+    let body = init.body
+    let headers = init.headers
+    for (let hops = 0; ; hops++) {
+      const answer = await dispatchOnce(agent, target, method, headers, body, init.signal)
+      const response = headersOf(answer.raw)
+      const location = response.get('location')
+      if (!REDIRECTS.has(answer.status) || location === null || hops === MAX_REDIRECTS) {
+        return new PooledResponse(answer.status, target.href, response, textBody(answer.body))
+      }
+      const next = new URL(location, target)
+      if (answer.status === 303 || ((answer.status === 301 || answer.status === 302) && method === 'POST')) {
+        method = 'GET'
+        body = undefined
+        headers = headers && Object.fromEntries(Object.entries(headers).filter(([k]) => !k.toLowerCase().startsWith('content-')))
+      }
+      if (next.origin !== target.origin && headers) {
+        headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIALS.has(k.toLowerCase())))
+      }
+      target = next
+    }
   }
 }
 
