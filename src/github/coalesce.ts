@@ -4,10 +4,11 @@
 // the caller asked, and a write drops the in-flight reads of what it changes, so a read issued
 // after a write never joins one that started before it.
 import { invalidatedBy } from './etag-cache.js'
-import { PooledResponse, ResponseHeaders, textBody, type FetchInit, type FetchLike } from './pool.js'
+import { MemoryBody, PooledResponse, ResponseHeaders, textBody, type FetchInit, type FetchLike } from './pool.js'
 
-// Octokit only reads a response's headers, so every caller of a flight can share one object.
-interface Snapshot { status: number, headers: ResponseHeaders, text: string }
+// Octokit only reads a response's headers, so every caller of a flight can share one object;
+// an in-memory body is shared too (its JSON is parsed once, frozen, for all of them).
+interface Snapshot { status: number, headers: ResponseHeaders, body: MemoryBody }
 interface Flight { path: string, done: Promise<Snapshot> }
 
 export interface CoalesceStats { coalesced: number }
@@ -40,7 +41,9 @@ export function withCoalescedReads (fetch: FetchLike, keyOf: (url: string, init:
       // The shared request carries no caller's signal: one caller giving up must not fail the
       // others. It is still bounded by the pool's timeouts.
       const { signal: _own, ...shared } = init
-      const done = fetch(url, shared).then(async (res) => ({ status: res.status, headers: res.headers, text: await res.text() }))
+      const done = fetch(url, shared).then(async (res) => ({
+        status: res.status, headers: res.headers, body: res.body instanceof MemoryBody ? res.body : textBody(await res.text()),
+      }))
       const created: Flight = { path: pathOf(url), done }
       flight = created
       flights.set(key, created)
@@ -49,6 +52,6 @@ export function withCoalescedReads (fetch: FetchLike, keyOf: (url: string, init:
       stats.coalesced++
     }
     const snap = await untilAborted(flight.done, init.signal)
-    return new PooledResponse(snap.status, url, snap.headers, textBody(snap.text))
+    return new PooledResponse(snap.status, url, snap.headers, snap.body)
   }
 }

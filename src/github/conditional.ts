@@ -5,7 +5,7 @@
 // included, goes through here; writes drop what they may have changed, even when they failed,
 // since a failed write may still have landed upstream.
 import { EtagCache, invalidatedBy } from './etag-cache.js'
-import { PooledResponse, ResponseHeaders, textBody, type FetchLike } from './pool.js'
+import { MemoryBody, PooledResponse, ResponseHeaders, textBody, type FetchLike } from './pool.js'
 
 /** Path below the API root, lower-cased (GitHub names are case-insensitive), without the query. */
 export function apiPath (url: string, baseUrl: string): string {
@@ -32,14 +32,14 @@ export function withConditionalRequests (fetch: FetchLike, cache: EtagCache, bas
       cache.hits++
       // The 304's own headers (rate limit, date) are newer than the cached ones.
       const headers = new ResponseHeaders([...cached.headers, ...res.headers])
-      return new PooledResponse(200, url, headers, textBody(cached.text))
+      return new PooledResponse(200, url, headers, cached.body)
     }
     if (cached !== undefined) cache.misses++
     const etag = res.headers.get('etag')
     if (res.status !== 200 || etag === null || etag === '') return res
-    const text = await res.text()
+    const body = res.body instanceof MemoryBody ? res.body : textBody(await res.text())
     // A write that finished while this read was in flight may have made this copy stale.
-    if (cache.generation === generation) cache.set(key, { path, etag, headers: [...res.headers], text })
-    return new PooledResponse(200, url, res.headers, textBody(text))
+    if (cache.generation === generation) cache.set(key, { path, etag, headers: [...res.headers], body })
+    return new PooledResponse(200, url, res.headers, body)
   }
 }

@@ -43,8 +43,9 @@ export function directReads (api: Octokit, fetch: FetchLike, opts: { baseUrl: st
     try {
       const res = await fetch(url, init)
       if (res.status >= 200 && res.status < 300 && res.status !== 204 && res.status !== 205) {
+        // The parsed body is shared and frozen (see MemoryBody): callers derive, never change it.
         const text = await res.text()
-        const data = JSON_TYPE.test(res.headers.get('content-type') ?? '') && text !== '' ? JSON.parse(text) : text
+        const data = JSON_TYPE.test(res.headers.get('content-type') ?? '') && text !== '' ? await res.json() : text
         const h = res.headers
         if (h.get('deprecation') !== null) {
           log.warn({ route: path, sunset: h.get('sunset') ?? undefined }, 'GitHub marks this endpoint as deprecated')

@@ -1,12 +1,30 @@
 // Reading issues: list_issues, list_issues_paginated, get_issue.
 import { Type } from '@sinclair/typebox'
 import { defineTool } from '../mcp/catalog.js'
-import { issueLine, issueMarkdown, toIssue } from './format.js'
+import { deepFreeze } from '../deep-freeze.js'
+import { issueLine, issueMarkdown, toIssue, type RawIssue } from './format.js'
 import { ISSUE_BODY_MAX, LIST_BODY_MAX, READ_HINTS, type DomainModule } from './module.js'
-import { IssueOut, PageInfo } from './outputs.js'
+import { IssueOut, PageInfo, type Issue } from './outputs.js'
 import { pageLabel } from './pagination.js'
 import { collectIssues, fetchIssue, issuePage } from './queries.js'
 import { IssueNumber, IssueState, Page, PerPage, RepoArgs, STRICT, StringEnum } from './schemas.js'
+
+/**
+ * get_issue's answer per GitHub payload. A revalidated read (304) hands back the very object the
+ * ETag cache holds (frozen, see MemoryBody), so an unchanged issue is cleaned and formatted once;
+ * a changed one arrives as a new object, and the old answer goes when its payload is dropped.
+ */
+const issueAnswers = new WeakMap<RawIssue, { text: string, data: Issue }>()
+
+function issueAnswer (raw: RawIssue): { text: string, data: Issue } {
+  let answer = issueAnswers.get(raw)
+  if (answer === undefined) {
+    const issue = deepFreeze(toIssue(raw, ISSUE_BODY_MAX))
+    answer = { text: issueMarkdown(issue), data: issue }
+    issueAnswers.set(raw, answer)
+  }
+  return answer
+}
 
 const omitted = (n: number): string => (n === 0 ? '' : `; ${n} pull request${n === 1 ? '' : 's'} omitted`)
 
@@ -86,8 +104,7 @@ export const issuesRead: DomainModule = (gh) => ({
       output: IssueOut,
       hints: READ_HINTS,
       async run (a, ctx) {
-        const issue = toIssue(await fetchIssue(gh, a.owner, a.repo, a.issue_number, ctx.signal), ISSUE_BODY_MAX)
-        return { text: issueMarkdown(issue), data: issue }
+        return issueAnswer(await fetchIssue(gh, a.owner, a.repo, a.issue_number, ctx.signal))
       },
     }),
   ],

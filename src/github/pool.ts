@@ -2,6 +2,7 @@
 // across sessions and requests. Timeouts are the Agent's own (headers, body, connect), which
 // cost nothing per request, unlike a timer signal per call.
 import { Agent, util, type Dispatcher } from 'undici'
+import { deepFreeze } from '../deep-freeze.js'
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
 
@@ -36,14 +37,21 @@ export class ResponseHeaders {
 
 export interface Body { text (): Promise<string>, json (): Promise<unknown>, arrayBuffer (): Promise<ArrayBuffer> }
 
-/** A body already read into memory (a cached answer replayed for a 304). */
-export function textBody (text: string): Body {
-  return {
-    text: async () => text,
-    json: async () => JSON.parse(text),
-    arrayBuffer: async () => new TextEncoder().encode(text).buffer as ArrayBuffer
-  }
+/**
+ * A body held in memory. Its text can be read any number of times; `json()` parses it once and
+ * hands every reader the same deep-frozen value. Bodies are shared: by the readers of one
+ * single-flight request, and by every 304 replay of an ETag-cache entry, so a revalidated read
+ * costs no parse and a reader that tried to change the shared value would throw.
+ */
+export class MemoryBody implements Body {
+  private parsed: { value: unknown } | undefined
+  constructor (readonly content: string) {}
+  async text () { return this.content }
+  async json () { return (this.parsed ??= { value: deepFreeze(JSON.parse(this.content)) }).value }
+  async arrayBuffer () { return new TextEncoder().encode(this.content).buffer as ArrayBuffer }
 }
+
+export const textBody = (text: string): MemoryBody => new MemoryBody(text)
 
 /** The part of a fetch Response Octokit reads (status, url, headers, the body as text/JSON/bytes). */
 export class PooledResponse {

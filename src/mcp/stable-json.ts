@@ -1,13 +1,9 @@
 // Results that never change for the life of the process (the catalog's list results) are
 // serialised once. tools/list is ~20 KB of JSON: stringifying it on every call was a quarter of
 // the gateway's CPU for that request in the benchmark.
-const serialised = new WeakMap<object, string>()
+import { deepFreeze } from '../deep-freeze.js'
 
-function deepFreeze (value: unknown): void {
-  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return
-  Object.freeze(value)
-  for (const child of Object.values(value)) deepFreeze(child)
-}
+const serialised = new WeakMap<object, string>()
 
 /** Declares `value` immutable (deep-frozen, so a later write throws) and caches its JSON. */
 export function stable<T extends object> (value: T): T {

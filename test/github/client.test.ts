@@ -101,3 +101,16 @@ t.test('a read in flight during a write does not store its (maybe stale) copy', 
   await again
   t.equal(cache.stats().etagEntries, 1, 'a read started after the write is cached as usual')
 })
+
+t.test('an issue changed on GitHub (new ETag) is answered fresh, not from a remembered answer', async (t) => {
+  const h = await harness(t)
+  const before = await h.call('get_issue', issue(2))
+  await h.call('get_issue', issue(2)) // a 304: the remembered answer
+  const seeded = h.standin.state.repos[0].issues.find((i) => i.number === 2)!
+  seeded.title = 'Retitled on github.com'
+  const after = await h.call('get_issue', issue(2))
+  t.match(h.standin.requests.map((r) => r.status), [200, 304, 200])
+  t.not(textOf(before).split('\n')[0], textOf(after).split('\n')[0])
+  t.match(textOf(after), /^## octo-org\/widgets#2: Retitled on github\.com/)
+  t.equal((after.structuredContent as { title: string }).title, 'Retitled on github.com')
+})

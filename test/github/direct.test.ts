@@ -117,3 +117,13 @@ t.test('a deprecated endpoint is reported once per answer, as Octokit reports it
   t.same(res.data, [])
   t.match(logs.filter((l) => l.level === 'warn'), [{ obj: { route: '/repos/o/r/labels', sunset: 'Tue, 01 Dec 2026 00:00:00 GMT' } }])
 })
+
+t.test('a revalidated read hands back the cached payload itself, parsed once and frozen', async (t) => {
+  const { standin, client } = await setup(t)
+  const first = await client.api.read<{ title: string, labels: unknown[] }>(ISSUE1)
+  const second = await client.api.read<{ title: string, labels: unknown[] }>(ISSUE1)
+  t.match(standin.requests.map((r) => r.status), [200, 304])
+  t.equal(second.data, first.data, 'the same object: no second parse')
+  t.ok(Object.isFrozen(first.data) && Object.isFrozen(first.data.labels), 'deep-frozen')
+  t.throws(() => { (first.data as { title: string }).title = 'changed' }, TypeError, 'a reader cannot change what others share')
+})
