@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createSessionServer, type ToolCallEvent } from '../src/mcp/session-server.js'
 import { FastifyTransport } from '../src/mcp/transport.js'
+import { routeDirectly } from '../src/mcp/direct-routing.js'
 import { accepts, batchingAllowed, hasDuplicateIds, isInitialize, parseMessages, rpcError, unsupportedVersion } from '../src/mcp/http.js'
 import type { Session } from '../src/mcp/session-store.js'
 import { methodLabel } from './metrics.js'
@@ -38,6 +39,7 @@ export default async function mcp (app: FastifyInstance) {
     const logger = sessionId ? app.log.child({ sessionId }) : app.log
     const server = createSessionServer(catalog, { keyName: key.name, access: key.access, logger, onToolCall })
     await server.connect(transport)
+    routeDirectly(server, transport)
     return { server, transport }
   }
 
