@@ -19,8 +19,8 @@ const issueAnswers = new WeakMap<RawIssue, { text: string, data: Issue }>()
 function issueAnswer (raw: RawIssue): { text: string, data: Issue } {
   let answer = issueAnswers.get(raw)
   if (answer === undefined) {
-    const issue = deepFreeze(toIssue(raw, ISSUE_BODY_MAX))
-    answer = { text: issueMarkdown(issue), data: issue }
+    const issue = toIssue(raw, ISSUE_BODY_MAX)
+    answer = deepFreeze({ text: issueMarkdown(issue), data: issue })
     issueAnswers.set(raw, answer)
   }
   return answer

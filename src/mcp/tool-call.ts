@@ -8,10 +8,26 @@ import type { TObject } from '@sinclair/typebox'
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { allows, repoMatcher, repoRefusal } from './access.js'
 import type { Catalog, ToolContext } from './catalog.js'
+import type { ToolOutput } from './catalog-types.js'
+import { stable } from './stable-json.js'
 import type { SessionContext, ToolCallEvent } from './session-context.js'
 import { AccessRefusal, ToolError } from './tool-errors.js'
 
 const MAX_REPORTED_ERRORS = 3
+
+/** Results of frozen tool outputs: built and serialised once per output object. */
+const remembered = new WeakMap<ToolOutput<unknown>, CallToolResult>()
+
+function success (out: ToolOutput<unknown>): CallToolResult {
+  const build = (): CallToolResult => ({ content: [{ type: 'text', text: out.text }], structuredContent: out.data as Record<string, unknown> })
+  if (!Object.isFrozen(out)) return build()
+  let result = remembered.get(out)
+  if (result === undefined) {
+    result = stable(build())
+    remembered.set(out, result)
+  }
+  return result
+}
 
 export function failure (message: string): CallToolResult {
   return { content: [{ type: 'text', text: message }], isError: true }
@@ -64,7 +80,7 @@ export async function callTool (
 
   try {
     const out = await tool.spec.run(args, ctx)
-    return finish('ok', { content: [{ type: 'text', text: out.text }], structuredContent: out.data as Record<string, unknown> })
+    return finish('ok', success(out))
   } catch (error) {
     if (error instanceof AccessRefusal) return finish('refused', failure(error.message))
     if (error instanceof ToolError) return finish('error', failure(error.message))
