@@ -3,6 +3,18 @@ import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js'
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
 import * as z from 'zod/v4'
 
+// One routing schema per method for the whole process: a zod object is several KiB, and
+// building nine of them for every session was most of an idle session's memory.
+const routes = new Map<string, z.ZodObject<{ method: z.ZodLiteral<string> }>>()
+function routeSchema (method: string) {
+  let route = routes.get(method)
+  if (route === undefined) {
+    route = z.looseObject({ method: z.literal(method) })
+    routes.set(method, route)
+  }
+  return route
+}
+
 /**
  * Registers a request handler that answers a malformed request with InvalidParams and one short
  * line. The SDK's own path throws the zod error, which goes out as -32603 "Internal error" with a
@@ -16,7 +28,7 @@ export function handle<S extends z.ZodObject<{ method: z.ZodLiteral<string> }>> 
   handler: (request: z.infer<S>, extra: Parameters<Parameters<Server['setRequestHandler']>[1]>[1]) => unknown
 ): void {
   const method = schema.shape.method.value
-  const route = z.looseObject({ method: z.literal(method) })
+  const route = routeSchema(method)
   const register = Protocol.prototype.setRequestHandler as (this: Server, s: typeof route, h: (r: unknown, e: Parameters<typeof handler>[1]) => unknown) => void
   register.call(server, route, (raw, extra) => {
     const parsed = schema.safeParse(raw)
