@@ -24,6 +24,12 @@ function untilAborted<T> (promise: Promise<T>, signal: AbortSignal | null | unde
   })
 }
 
+/** What every caller of a flight gets: status, headers and an in-memory body. */
+function snapshot (res: PooledResponse): Snapshot | Promise<Snapshot> {
+  if (res.body instanceof MemoryBody) return { status: res.status, headers: res.headers, body: res.body }
+  return res.text().then((text) => ({ status: res.status, headers: res.headers, body: textBody(text) }))
+}
+
 export function withCoalescedReads (fetch: FetchLike, keyOf: (url: string, init: FetchInit) => string, pathOf: (url: string) => string, stats: CoalesceStats): FetchLike {
   const flights = new Map<string, Flight>()
   return async (url, init = {}) => {
@@ -40,14 +46,13 @@ export function withCoalescedReads (fetch: FetchLike, keyOf: (url: string, init:
     if (flight === undefined) {
       // The shared request carries no caller's signal: one caller giving up must not fail the
       // others. It is still bounded by the pool's timeouts.
-      const { signal: _own, ...shared } = init
-      const done = fetch(url, shared).then(async (res) => ({
-        status: res.status, headers: res.headers, body: res.body instanceof MemoryBody ? res.body : textBody(await res.text()),
-      }))
+      const shared: FetchInit = { method: init.method, headers: init.headers, body: init.body }
+      const done = fetch(url, shared).then(snapshot)
       const created: Flight = { path: pathOf(url), done }
       flight = created
       flights.set(key, created)
-      done.catch(() => {}).finally(() => { if (flights.get(key) === created) flights.delete(key) })
+      const land = () => { if (flights.get(key) === created) flights.delete(key) }
+      done.then(land, land)
     } else {
       stats.coalesced++
     }
