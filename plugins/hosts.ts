@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { LOOPBACK_HOSTS, isLoopback, list, type Config } from '../src/config.js'
+import { memoizeRecent } from '../src/memo.js'
 
 // DNS-rebinding defence: a page on evil.example that re-points its name at 127.0.0.1 reaches a
 // loopback-bound gateway with `Host: evil.example`. Refusing unknown Host names stops it even
@@ -27,11 +28,11 @@ export function hostMatcher (config: Pick<Config, 'ALLOWED_HOSTS' | 'HOST'>): ((
     : isLoopback(config.HOST) ? [...LOOPBACK_HOSTS] : ['*']
   if (entries.includes('*')) return null
   const allowed = entries.map(parseHost)
-  return (host) => {
-    if (host === undefined || host === '') return false
+  const check = memoizeRecent((host) => {
     const { name, port } = parseHost(host)
     return allowed.some((a) => a.name === name && (a.port === undefined || a.port === port))
-  }
+  })
+  return (host) => host !== undefined && host !== '' && check(host)
 }
 
 async function hosts (app: FastifyInstance) {

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { createSessionServer, type ToolCallEvent } from '../src/mcp/session-server.js'
 import { FastifyTransport } from '../src/mcp/transport.js'
 import { routeDirectly } from '../src/mcp/direct-routing.js'
-import { accepts, batchingAllowed, hasDuplicateIds, isInitialize, parseMessages, rpcError, unsupportedVersion } from '../src/mcp/http.js'
+import { accepts, acceptsPostAnswers, batchingAllowed, hasDuplicateIds, isInitialize, parseMessages, rpcError, unsupportedVersion } from '../src/mcp/http.js'
 import type { Session } from '../src/mcp/session-store.js'
 import { methodLabel } from './metrics.js'
 
@@ -62,8 +62,7 @@ export default async function mcp (app: FastifyInstance) {
   }
 
   app.post('/mcp', { bodyLimit }, async (request, reply) => {
-    const accept = request.headers.accept
-    if (!accepts(accept, 'application/json') || !accepts(accept, 'text/event-stream')) {
+    if (!acceptsPostAnswers(request.headers.accept)) {
       return rpcError(reply, 406, -32000, 'Not Acceptable: Accept must list application/json and text/event-stream')
     }
     const parsed = parseMessages(request.body)

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify'
+import { memoizeRecent } from '../memo.js'
 import {
   JSONRPCErrorResponseSchema, JSONRPCNotificationSchema, JSONRPCRequestSchema, JSONRPCResultResponseSchema,
   SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage
@@ -26,6 +27,10 @@ export function accepts (header: string | undefined, type: string): boolean {
   }
   return false
 }
+
+/** A POST's Accept must list both answer types; clients repeat one header value, so it is remembered. */
+const acceptsBoth = memoizeRecent((header) => accepts(header, 'application/json') && accepts(header, 'text/event-stream'))
+export const acceptsPostAnswers = (header: string | undefined): boolean => header !== undefined && header !== '' && acceptsBoth(header)
 
 /** An unsupported MCP-Protocol-Version is a 400; an absent one means 2025-03-26 (spec). */
 export function unsupportedVersion (header: string | string[] | undefined): string | undefined {
