@@ -31,15 +31,14 @@ export function withConditionalRequests (fetch: FetchLike, cache: EtagCache, bas
     if (res.status === 304 && cached !== undefined) {
       cache.hits++
       // The 304's own headers (rate limit, date) are newer than the cached ones.
-      const headers = new ResponseHeaders([...cached.headers, ...res.headers])
-      return new PooledResponse(200, url, headers, cached.body)
+      return new PooledResponse(200, url, ResponseHeaders.layered(res.headers, cached.headers), cached.body)
     }
     if (cached !== undefined) cache.misses++
     const etag = res.headers.get('etag')
     if (res.status !== 200 || etag === null || etag === '') return res
     const body = res.body instanceof MemoryBody ? res.body : textBody(await res.text())
     // A write that finished while this read was in flight may have made this copy stale.
-    if (cache.generation === generation) cache.set(key, { path, etag, headers: [...res.headers], body })
+    if (cache.generation === generation) cache.set(key, { path, etag, headers: res.headers, body })
     return new PooledResponse(200, url, res.headers, body)
   }
 }

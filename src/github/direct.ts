@@ -7,7 +7,7 @@
 // and errors behave exactly as for every other request.
 import type { Octokit } from '@octokit/core'
 import type { Logger } from '../mcp/session-context.js'
-import type { FetchInit, FetchLike, PooledResponse } from './pool.js'
+import { MemoryBody, type FetchInit, type FetchLike, type PooledResponse } from './pool.js'
 
 export interface ReadResult<T> {
   data: T
@@ -44,8 +44,8 @@ export function directReads (api: Octokit, fetch: FetchLike, opts: { baseUrl: st
       const res = await fetch(url, init)
       if (res.status >= 200 && res.status < 300 && res.status !== 204 && res.status !== 205) {
         // The parsed body is shared and frozen (see MemoryBody): callers derive, never change it.
-        const text = await res.text()
-        const data = JSON_TYPE.test(res.headers.get('content-type') ?? '') && text !== '' ? await res.json() : text
+        const body = res.body instanceof MemoryBody ? res.body : new MemoryBody(await res.text())
+        const data = JSON_TYPE.test(res.headers.get('content-type') ?? '') && body.content !== '' ? body.value() : body.content
         const h = res.headers
         if (h.get('deprecation') !== null) {
           log.warn({ route: path, sunset: h.get('sunset') ?? undefined }, 'GitHub marks this endpoint as deprecated')

@@ -2,13 +2,13 @@
 // Accept header and URL. A repeat read sends If-None-Match; GitHub answers 304 (which costs no
 // rate-limit quota) and the cached body is served. Writes drop what they may have changed, so a
 // lagging replica's 304 can never hand back our pre-write copy.
-import type { MemoryBody } from './pool.js'
+import type { MemoryBody, ResponseHeaders } from './pool.js'
 
 interface Entry {
   path: string
   etag: string
   /** The 200's headers and body as GitHub sent them, replayed for a 304 (one parse for all). */
-  headers: Array<[string, string]>
+  headers: ResponseHeaders
   body: MemoryBody
 }
 

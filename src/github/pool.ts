@@ -32,7 +32,26 @@ export class ResponseHeaders {
   }
 
   get (name: string): string | null { return this.map.get(name.toLowerCase()) ?? null }
-  [Symbol.iterator] () { return this.map.entries() }
+  [Symbol.iterator] (): IterableIterator<[string, string]> { return this.map.entries() }
+
+  /** `top`'s headers over `base`'s, merged only if someone iterates (a 304 over its cached 200). */
+  static layered (top: ResponseHeaders, base: ResponseHeaders): ResponseHeaders {
+    return new LayeredHeaders(top, base)
+  }
+}
+
+class LayeredHeaders extends ResponseHeaders {
+  private merged = false
+  constructor (private readonly top: ResponseHeaders, private readonly base: ResponseHeaders) { super([]) }
+  override get (name: string): string | null { return this.top.get(name) ?? this.base.get(name) }
+  override [Symbol.iterator] (): IterableIterator<[string, string]> {
+    if (!this.merged) {
+      for (const [name, value] of this.base) this.map.set(name, value)
+      for (const [name, value] of this.top) this.map.set(name, value)
+      this.merged = true
+    }
+    return this.map.entries()
+  }
 }
 
 export interface Body { text (): Promise<string>, json (): Promise<unknown>, arrayBuffer (): Promise<ArrayBuffer> }
@@ -47,7 +66,9 @@ export class MemoryBody implements Body {
   private parsed: { value: unknown } | undefined
   constructor (readonly content: string) {}
   async text () { return this.content }
-  async json () { return (this.parsed ??= { value: deepFreeze(JSON.parse(this.content)) }).value }
+  async json () { return this.value() }
+  /** The parsed, frozen body, synchronously (throws SyntaxError for a body that is not JSON). */
+  value (): unknown { return (this.parsed ??= { value: deepFreeze(JSON.parse(this.content)) }).value }
   async arrayBuffer () { return new TextEncoder().encode(this.content).buffer as ArrayBuffer }
 }
 

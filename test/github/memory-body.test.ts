@@ -12,3 +12,15 @@ t.test('an in-memory body: text as often as asked, JSON parsed once into one fro
   t.same(new Uint8Array(await body.arrayBuffer()), new TextEncoder().encode('{"a":{"b":[1,2]}}'))
   await t.rejects(new MemoryBody('not json').json(), SyntaxError)
 })
+
+t.test('a 304\'s headers over its cached 200\'s: newer values win, nothing is lost', async (t) => {
+  const { ResponseHeaders } = await import('../../src/github/pool.js')
+  const cached = new ResponseHeaders([['content-type', 'application/json'], ['x-ratelimit-remaining', '10'], ['etag', 'W/"a"']])
+  const fresh = new ResponseHeaders([['x-ratelimit-remaining', '9'], ['date', 'today']])
+  const layered = ResponseHeaders.layered(fresh, cached)
+  t.equal(layered.get('X-RateLimit-Remaining'), '9')
+  t.equal(layered.get('content-type'), 'application/json')
+  t.equal(layered.get('missing'), null)
+  t.same(Object.fromEntries(layered), { 'content-type': 'application/json', 'x-ratelimit-remaining': '9', etag: 'W/"a"', date: 'today' })
+  t.same(Object.fromEntries(layered), Object.fromEntries(layered), 'iterable again')
+})
