@@ -66,9 +66,10 @@ export const SCENARIOS: Scenario[] = [
   {
     // Each connection reads its own issue, so no two requests in flight are alike: this measures
     // the per-request path without single-flight reads (which the scenario above benefits from).
+    // It is held to the same 3x, so the target cannot be met by single-flight alone.
     id: 'get_issue_spread', title: 'tools/call get_issue, a different issue per connection', stateless: false,
     sessionPerConnection: true, opensSessions: false, body: spreadIssue(0), bodyFor: spreadIssue,
-    expect: 'octo-org/widgets', unit: 'req/s',
+    expect: 'octo-org/widgets', unit: 'req/s', minRatio: 3,
     check (messages) {
       const result = resultOf(messages)
       if (!result) return `no result: ${JSON.stringify(messages).slice(0, 300)}`
