@@ -3,15 +3,24 @@
 // Bottleneck groups so spacing is configurable (GitHub asks for >= 1 s between writes and
 // allows 30 searches a minute; tests and the demo sandbox need no spacing) and so the hot read
 // path pays no scheduler cost: with spacing 0 a job runs at once.
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 /**
  * The throttling plugin books write and search slots with `schedule(jobOptions, noop)`: no
- * request options, so no abort signal. The retry runner, which receives the request, makes its
- * signal available to the lanes for the duration of the request.
+ * request options, so no abort signal. The retry runner, which receives the request, sets
+ * `starting` while it starts an attempt: the plugin books the first slot synchronously inside that
+ * call, and books a write's notification slot later with the same `jobOptions` object, on which
+ * the signal is remembered. (An AsyncLocalStorage did this before; on Node 20 its first `run()`
+ * turns on promise hooks for the whole process, which made every later promise ~50 % dearer.)
  */
-const requestSignal = new AsyncLocalStorage<AbortSignal>()
+let starting: AbortSignal | undefined
+const bookedFor = new WeakMap<object, AbortSignal>()
+
+function signalOf (jobOptions: unknown): AbortSignal | undefined {
+  if (jobOptions === null || typeof jobOptions !== 'object') return starting
+  if (starting !== undefined) bookedFor.set(jobOptions, starting)
+  return starting ?? bookedFor.get(jobOptions)
+}
 
 /** A job refused because the lane's queue is already longer than its bound. */
 export class LaneFullError extends Error {
@@ -49,7 +58,8 @@ export class Lane {
     return this
   }
 
-  schedule<A extends unknown[], T> (_jobOptions: unknown, fn: (...args: A) => T | Promise<T>, ...args: A): Promise<T> {
+  schedule<A extends unknown[], T> (jobOptions: unknown, fn: (...args: A) => T | Promise<T>, ...args: A): Promise<T> {
+    const request = signalOf(jobOptions)
     if (this.spacingMs <= 0) return Promise.resolve(fn(...args))
     const now = Date.now()
     const startAt = Math.max(now, this.nextStart)
@@ -58,7 +68,6 @@ export class Lane {
     if (startAt === now) return Promise.resolve(fn(...args))
     // The wait ends early when the caller cancels or the client closes, and its timer never
     // keeps the process alive. (The slot stays booked: spacing errs on the safe side.)
-    const request = requestSignal.getStore()
     const signal = request ? AbortSignal.any([request, this.closed.signal]) : this.closed.signal
     return this.wait(startAt - now, signal).then(() => fn(...args))
   }
@@ -85,20 +94,23 @@ export class RetryRunner {
   }
 
   schedule<A extends unknown[], T> (fn: (...args: A) => Promise<T>, ...args: A): Promise<T> {
-    // The plugin calls this with (state, request, options); only a spaced request (a write or a
-    // search) can wait in a lane, so only those pay for the async context.
-    const options = args[2] as { method?: string, url?: string, request?: { signal?: AbortSignal } } | undefined
+    // The plugin calls this with (state, request, options).
+    const options = args[2] as { request?: { signal?: AbortSignal } } | undefined
     const signal = options?.request?.signal
-    const spaced = options !== undefined && (options.method !== 'GET' || options.url?.startsWith('/search/') === true)
-    return signal instanceof AbortSignal && spaced
-      ? requestSignal.run(signal, () => this.attempts(fn, args, signal))
-      : this.attempts(fn, args, signal)
+    return this.attempts(fn, args, signal instanceof AbortSignal ? signal : undefined)
   }
 
   private async attempts<A extends unknown[], T> (fn: (...args: A) => Promise<T>, args: A, signal: AbortSignal | undefined): Promise<T> {
     for (let retryCount = 0; ; retryCount++) {
       try {
-        return await fn(...args)
+        let attempt: Promise<T>
+        starting = signal // read by the lanes the attempt books synchronously (see signalOf)
+        try {
+          attempt = fn(...args)
+        } finally {
+          starting = undefined
+        }
+        return await attempt
       } catch (error) {
         const wait = await this.listener?.(error, { args, retryCount })
         if (typeof wait !== 'number') throw error

@@ -62,3 +62,32 @@ t.test('through Octokit, a cancelled search stops waiting for its slot at once',
   await t.rejects(second, { name: 'AbortError' })
   t.equal(gh.requests.filter((r) => r.path.startsWith('/search/issues')).length, 1, 'the cancelled search never reached GitHub')
 })
+
+t.test('a write\'s second booking (its notification slot, after an await) still gets the request\'s signal', async (t) => {
+  const seen: AbortSignal[] = []
+  const writes = new Lane(0)
+  const notifications = new Lane(60_000, { maxWaitMs: 120_000, wait: (_ms, signal) => { seen.push(signal); return new Promise(() => {}) } })
+  await notifications.schedule({}, () => 'takes the first slot')
+  // As the throttling plugin's doRequest books them: the same jobOptions object, the second after an await.
+  const doRequest = async (_state: unknown, _request: unknown, _options: unknown) => {
+    const jobOptions = {}
+    await writes.schedule(jobOptions, () => {})
+    await notifications.schedule(jobOptions, () => {})
+  }
+  const controller = new AbortController()
+  void new RetryRunner().schedule(doRequest, {}, {}, { request: { signal: controller.signal } }).catch(() => {})
+  await new Promise((resolve) => setImmediate(resolve))
+  t.equal(seen.length, 1)
+  t.notOk(seen[0].aborted)
+  controller.abort()
+  t.ok(seen[0].aborted, 'the wait is tied to the caller\'s signal')
+})
+
+t.test('carrying the signal turns on no async hooks (they would tax every promise in the process)', async (t) => {
+  // In a fresh process: tap's own runner has async hooks on already.
+  const { execFileSync } = await import('node:child_process')
+  const { fileURLToPath } = await import('node:url')
+  const script = fileURLToPath(new URL('../fixtures/lane-async-hooks.ts', import.meta.url))
+  const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8' }))
+  t.same(out, { before: 0, after: 0, result: 'sent' }, 'promises carry no async-context fields afterwards')
+})
