@@ -4,7 +4,7 @@
 // the caller asked, and a write drops the in-flight reads of what it changes, so a read issued
 // after a write never joins one that started before it.
 import { invalidatedBy } from './etag-cache.js'
-import { MemoryBody, PooledResponse, ResponseHeaders, textBody, type FetchInit, type FetchLike } from './pool.js'
+import { PooledResponse, type FetchInit, type FetchLike, type MemoryBody, type ResponseHeaders } from './pool.js'
 
 // Octokit only reads a response's headers, so every caller of a flight can share one object;
 // an in-memory body is shared too (its JSON is parsed once, frozen, for all of them).
@@ -27,11 +27,8 @@ function untilAborted<T> (promise: Promise<T>, signal: AbortSignal | null | unde
   })
 }
 
-/** What every caller of a flight gets: status, headers and an in-memory body. */
-function snapshot (res: PooledResponse): Snapshot | Promise<Snapshot> {
-  if (res.body instanceof MemoryBody) return { status: res.status, headers: res.headers, body: res.body }
-  return res.text().then((text) => ({ status: res.status, headers: res.headers, body: textBody(text) }))
-}
+/** What every caller of a flight gets: status, headers and the in-memory body. */
+const snapshot = (res: PooledResponse): Snapshot => ({ status: res.status, headers: res.headers, body: res.body })
 
 export function withCoalescedReads (fetch: FetchLike, keyOf: (url: string, init: FetchInit) => string, pathOf: (url: string) => string, stats: CoalesceStats): FetchLike {
   const flights = new Map<string, Flight>()

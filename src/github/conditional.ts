@@ -5,7 +5,7 @@
 // included, goes through here; writes drop what they may have changed, even when they failed,
 // since a failed write may still have landed upstream.
 import { EtagCache, invalidatedBy } from './etag-cache.js'
-import { MemoryBody, PooledResponse, ResponseHeaders, textBody, type FetchLike } from './pool.js'
+import { PooledResponse, ResponseHeaders, type FetchLike } from './pool.js'
 
 /** Path below the API root, lower-cased (GitHub names are case-insensitive), without the query. */
 export function apiPath (url: string, baseUrl: string): string {
@@ -36,7 +36,7 @@ export function withConditionalRequests (fetch: FetchLike, cache: EtagCache, bas
     if (cached !== undefined) cache.misses++
     const etag = res.headers.get('etag')
     if (res.status !== 200 || etag === null || etag === '') return res
-    const body = res.body instanceof MemoryBody ? res.body : textBody(await res.text())
+    const body = res.body
     // A write that finished while this read was in flight may have made this copy stale.
     if (cache.generation === generation) cache.set(key, { path, etag, headers: res.headers, body })
     return new PooledResponse(200, url, res.headers, body)

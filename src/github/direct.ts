@@ -7,15 +7,10 @@
 // and errors behave exactly as for every other request.
 import type { Octokit } from '@octokit/core'
 import type { Logger } from '../mcp/session-context.js'
-import { MemoryBody, type FetchInit, type FetchLike, type PooledResponse } from './pool.js'
+import type { FetchInit, FetchLike, PooledResponse } from './pool.js'
 
-export interface ReadResult<T> {
-  data: T
-  /** A response header by its lower-case name. */
-  header (name: string): string | undefined
-}
-
-export type DirectRead = <T>(path: string, signal?: AbortSignal) => Promise<ReadResult<T>>
+/** The parsed body of a GET of `path` (below the API root); shared and frozen when it is JSON. */
+export type DirectRead = <T>(path: string, signal?: AbortSignal) => Promise<T>
 
 const JSON_TYPE = /^application\/(scim\+)?json/i
 
@@ -33,7 +28,7 @@ export function directReads (api: Octokit, fetch: FetchLike, opts: { baseUrl: st
   }
   const log = opts.logger
 
-  return async <T>(path: string, signal?: AbortSignal): Promise<ReadResult<T>> => {
+  return async <T>(path: string, signal?: AbortSignal): Promise<T> => {
     // Searches wait in their own spacing lane, which only Octokit's throttling plugin books.
     if (path.startsWith('/search/')) return viaOctokit<T>(api, fetch, path, signal, undefined)
     const url = opts.baseUrl + path
@@ -44,14 +39,14 @@ export function directReads (api: Octokit, fetch: FetchLike, opts: { baseUrl: st
       const res = await fetch(url, init)
       if (res.status >= 200 && res.status < 300 && res.status !== 204 && res.status !== 205) {
         // The parsed body is shared and frozen (see MemoryBody): callers derive, never change it.
-        const body = res.body instanceof MemoryBody ? res.body : new MemoryBody(await res.text())
+        const body = res.body
         const data = JSON_TYPE.test(res.headers.get('content-type') ?? '') && body.content !== '' ? body.value() : body.content
         const h = res.headers
         if (h.get('deprecation') !== null) {
           log.warn({ route: path, sunset: h.get('sunset') ?? undefined }, 'GitHub marks this endpoint as deprecated')
         }
         log.debug({}, `GET ${path} - ${res.status} with id ${h.get('x-github-request-id')} in ${Date.now() - start}ms`)
-        return { data: data as T, header: (name) => h.get(name) ?? undefined }
+        return data as T
       }
       first = Promise.resolve(res)
     } catch (error) {
@@ -68,7 +63,7 @@ export function directReads (api: Octokit, fetch: FetchLike, opts: { baseUrl: st
  */
 async function viaOctokit<T> (
   api: Octokit, real: FetchLike, path: string, signal: AbortSignal | undefined, answered: Promise<PooledResponse> | undefined,
-): Promise<ReadResult<T>> {
+): Promise<T> {
   let pending = answered
   const fetch: FetchLike = (url, init) => {
     if (pending === undefined) return real(url, init)
@@ -77,6 +72,5 @@ async function viaOctokit<T> (
     return p
   }
   const res = await api.request(`GET ${path}`, { request: { signal, ...(answered ? { fetch } : {}) } })
-  const headers = res.headers as Record<string, string | number | undefined>
-  return { data: res.data as T, header: (name) => headers[name] === undefined ? undefined : String(headers[name]) }
+  return res.data as T
 }

@@ -1,5 +1,7 @@
 // GitHub payload → trimmed object → short, predictable markdown. Every string a stranger wrote
 // passes through sanitize.ts on the way.
+import { deepFreeze } from '../deep-freeze.js'
+import { ISSUE_BODY_MAX } from './module.js'
 import type { Comment, Issue } from './outputs.js'
 import { capText, cleanLine, fence } from './sanitize.js'
 
@@ -91,6 +93,24 @@ export function issueMarkdown (i: Issue): string {
     `URL: ${i.url}`,
   ]
   return `## ${i.repo}#${i.number}: ${i.title}\n${meta.join('\n')}\n\n${fence(`issue #${i.number} body`, i.body, Infinity)}`
+}
+
+/**
+ * One issue's full view (markdown and the get_issue object), remembered per GitHub payload. A
+ * revalidated read (304) hands back the very object the ETag cache holds (frozen, see MemoryBody),
+ * so an unchanged issue is cleaned and formatted once; a changed one arrives as a new object, and
+ * the old view goes when its payload is dropped.
+ */
+const issueViews = new WeakMap<RawIssue, { text: string, data: Issue }>()
+
+export function issueAnswer (raw: RawIssue): { text: string, data: Issue } {
+  let answer = issueViews.get(raw)
+  if (answer === undefined) {
+    const issue = toIssue(raw, ISSUE_BODY_MAX)
+    answer = deepFreeze({ text: issueMarkdown(issue), data: issue })
+    issueViews.set(raw, answer)
+  }
+  return answer
 }
 
 export function commentMarkdown (c: Comment): string {

@@ -1,30 +1,12 @@
 // Reading issues: list_issues, list_issues_paginated, get_issue.
 import { Type } from '@sinclair/typebox'
 import { defineTool } from '../mcp/catalog.js'
-import { deepFreeze } from '../deep-freeze.js'
-import { issueLine, issueMarkdown, toIssue, type RawIssue } from './format.js'
-import { ISSUE_BODY_MAX, LIST_BODY_MAX, READ_HINTS, type DomainModule } from './module.js'
-import { IssueOut, PageInfo, type Issue } from './outputs.js'
+import { issueAnswer, issueLine, toIssue } from './format.js'
+import { LIST_BODY_MAX, READ_HINTS, type DomainModule } from './module.js'
+import { IssueOut, PageInfo } from './outputs.js'
 import { pageLabel } from './pagination.js'
 import { collectIssues, fetchIssue, issuePage } from './queries.js'
 import { IssueNumber, IssueState, Page, PerPage, RepoArgs, STRICT, StringEnum } from './schemas.js'
-
-/**
- * get_issue's answer per GitHub payload. A revalidated read (304) hands back the very object the
- * ETag cache holds (frozen, see MemoryBody), so an unchanged issue is cleaned and formatted once;
- * a changed one arrives as a new object, and the old answer goes when its payload is dropped.
- */
-const issueAnswers = new WeakMap<RawIssue, { text: string, data: Issue }>()
-
-function issueAnswer (raw: RawIssue): { text: string, data: Issue } {
-  let answer = issueAnswers.get(raw)
-  if (answer === undefined) {
-    const issue = toIssue(raw, ISSUE_BODY_MAX)
-    answer = deepFreeze({ text: issueMarkdown(issue), data: issue })
-    issueAnswers.set(raw, answer)
-  }
-  return answer
-}
 
 const omitted = (n: number): string => (n === 0 ? '' : `; ${n} pull request${n === 1 ? '' : 's'} omitted`)
 

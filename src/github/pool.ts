@@ -19,16 +19,11 @@ export function createAgent (connections: number, timeoutMs: number): Agent {
   })
 }
 
-type RawHeaders = Record<string, string | string[] | undefined>
-
 /** The part of a fetch Headers object Octokit reads: iteration and get(). */
 export class ResponseHeaders {
   readonly map = new Map<string, string>()
-  constructor (raw: RawHeaders | Iterable<[string, string]>) {
-    const entries = Symbol.iterator in raw ? raw : Object.entries(raw)
-    for (const [name, value] of entries) {
-      if (value !== undefined) this.map.set(name, Array.isArray(value) ? value.join(', ') : value)
-    }
+  constructor (entries: Iterable<[string, string]>) {
+    for (const [name, value] of entries) this.map.set(name, value)
   }
 
   get (name: string): string | null { return this.map.get(name.toLowerCase()) ?? null }
@@ -77,7 +72,7 @@ export const textBody = (text: string): MemoryBody => new MemoryBody(text)
 /** The part of a fetch Response Octokit reads (status, url, headers, the body as text/JSON/bytes). */
 export class PooledResponse {
   readonly statusText = ''
-  constructor (readonly status: number, readonly url: string, readonly headers: ResponseHeaders, readonly body: Body) {}
+  constructor (readonly status: number, readonly url: string, readonly headers: ResponseHeaders, readonly body: MemoryBody) {}
   text () { return this.body.text() }
   json () { return this.body.json() }
   arrayBuffer () { return this.body.arrayBuffer() }

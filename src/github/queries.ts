@@ -27,7 +27,7 @@ export interface CollectedIssues {
 }
 
 export async function fetchIssue (gh: GitHubApi, owner: string, repo: string, n: number, signal: AbortSignal): Promise<RawIssue> {
-  const { data } = await gh.read<RawIssue>(`/repos/${seg(owner)}/${seg(repo)}/issues/${n}`, signal)
+  const data = await gh.read<RawIssue>(`/repos/${seg(owner)}/${seg(repo)}/issues/${n}`, signal)
   if (isPullRequest(data)) {
     throw new ToolError(`#${n} in ${owner}/${repo} is a pull request, not an issue; these tools work on issues only.`)
   }

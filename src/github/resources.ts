@@ -1,8 +1,8 @@
 // The issue:// resource templates, as markdown: one issue, its comments, a repository's open issues.
 import { Type } from '@sinclair/typebox'
 import { defineTemplate } from '../mcp/catalog.js'
-import { commentMarkdown, issueLine, issueMarkdown, toComment, toIssue } from './format.js'
-import { COMMENT_BODY_MAX, ISSUE_BODY_MAX, LIST_BODY_MAX, type DomainModule } from './module.js'
+import { commentMarkdown, issueAnswer, issueLine, toComment, toIssue } from './format.js'
+import { COMMENT_BODY_MAX, LIST_BODY_MAX, type DomainModule } from './module.js'
 import { pageLabel } from './pagination.js'
 import { collectIssues, commentPage, fetchIssue } from './queries.js'
 import { IssueNumber, RepoArgs } from './schemas.js'
@@ -21,7 +21,7 @@ export const resources: DomainModule = (gh) => ({
       pattern: /^issue:\/\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/(?<number>\d+)$/,
       params: IssueParams,
       async read (p, ctx) {
-        return issueMarkdown(toIssue(await fetchIssue(gh, p.owner, p.repo, p.number, ctx.signal), ISSUE_BODY_MAX))
+        return issueAnswer(await fetchIssue(gh, p.owner, p.repo, p.number, ctx.signal)).text
       },
     }),
     defineTemplate({
