@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream'
 import type { FastifyReply } from 'fastify'
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js'
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js'
-import { messageJson } from './stable-json.js'
+import { messageBody, messageJson } from './stable-json.js'
 import { SSE_HEADERS, StandaloneStream, sseEvent } from './sse.js'
 
 /**
@@ -24,7 +24,7 @@ interface PostExchange {
   responses: JSONRPCMessage[]
   batch: boolean
   sse?: PassThrough
-  settle: (payload: string | PassThrough) => void
+  settle: (payload: string | Buffer | PassThrough) => void
 }
 
 const isResponse = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId } =>
@@ -58,9 +58,9 @@ export class FastifyTransport implements Transport {
 
   /**
    * Hands a POST's messages to the server. Resolves with what the route returns: the JSON
-   * text, an SSE stream, or null when the POST held only notifications/responses (→ 202).
+   * body (text, or bytes for a stable result), an SSE stream, or null when the POST held only notifications/responses (→ 202).
    */
-  dispatch (reply: FastifyReply, messages: JSONRPCMessage[], batch: boolean, extra: MessageExtraInfo): Promise<string | PassThrough | null> {
+  dispatch (reply: FastifyReply, messages: JSONRPCMessage[], batch: boolean, extra: MessageExtraInfo): Promise<string | Buffer | PassThrough | null> {
     const requests = messages.filter(isRequest)
     if (requests.length === 0) {
       this.deliver(messages, extra)
@@ -134,8 +134,8 @@ export class FastifyTransport implements Transport {
     if (exchange.sse) exchange.sse.end()
     else if (exchange.responses.length === 0) this.upgrade(exchange).end() // all cancelled: an empty stream
     else {
-      exchange.reply.type('application/json')
-      exchange.settle(exchange.batch ? `[${exchange.responses.map(messageJson).join(',')}]` : messageJson(exchange.responses[0]))
+      exchange.reply.type('application/json; charset=utf-8')
+      exchange.settle(exchange.batch ? `[${exchange.responses.map(messageJson).join(',')}]` : messageBody(exchange.responses[0]))
     }
   }
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { stable, stableJson, messageJson } from '../../src/mcp/stable-json.js'
+import { stable, stableJson, messageBody, messageJson } from '../../src/mcp/stable-json.js'
 
 t.test('stable results are frozen deeply and spliced into responses', async (t) => {
   const list = stable({ tools: [{ name: 'a', inputSchema: { type: 'object' } }] })
@@ -12,4 +12,22 @@ t.test('stable results are frozen deeply and spliced into responses', async (t) 
   t.equal(messageJson(plain), JSON.stringify(plain), 'other results are stringified as usual')
   t.equal(stableJson({}), undefined)
   t.equal(stableJson(null), undefined)
+})
+
+t.test('a stable result is sent as bytes encoded once, identical to its JSON text', async (t) => {
+  // Non-ASCII text (as the tool descriptions hold) and a string id that needs escaping.
+  const list = stable({ tools: [{ name: 'a', description: 'one – two → three ✓' }] })
+  for (const id of [7, 'ü"id']) {
+    const message = { jsonrpc: '2.0', id, result: list }
+    const body = messageBody(message)
+    t.ok(Buffer.isBuffer(body), `bytes for id ${JSON.stringify(id)}`)
+    t.equal((body as Buffer).toString('utf8'), messageJson(message), 'the same text as messageJson')
+    t.same(JSON.parse((body as Buffer).toString('utf8')), JSON.parse(JSON.stringify(message)))
+  }
+  const plain = { jsonrpc: '2.0', id: 2, result: { tools: ['–'] } }
+  t.equal(messageBody(plain), JSON.stringify(plain), 'other results are text')
+  const error = { jsonrpc: '2.0', id: 3, error: { code: -1, message: 'x' } }
+  t.equal(messageBody(error), JSON.stringify(error), 'errors are text')
+  const notification = { jsonrpc: '2.0', method: 'x', result: list }
+  t.equal(messageBody(notification), JSON.stringify(notification), 'no id: plain stringify')
 })
