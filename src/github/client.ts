@@ -10,7 +10,7 @@ import { directReads, type DirectRead } from './direct.js'
 import { withCoalescedReads, type CoalesceStats } from './coalesce.js'
 import { EtagCache, type EtagStats } from './etag-cache.js'
 import { Lane, RetryRunner } from './lane.js'
-import { createAgent, pooledFetch, type Body } from './pool.js'
+import { createAgent, isJsonType, pooledFetch, type Body } from './pool.js'
 import { safeRetry } from './retry.js'
 import { withUpstreamStats, type UpstreamStats } from './upstream-stats.js'
 
@@ -65,8 +65,7 @@ function parseBodiesNatively (api: InstanceType<typeof GatewayOctokit>): void {
     const body = response.data as Body | undefined
     if (body === undefined || body === null || typeof body !== 'object' || !('text' in body)) return response
     const text = await body.text()
-    const type = String(response.headers['content-type'] ?? '')
-    response.data = /^application\/(scim\+)?json/i.test(type) && text !== '' ? JSON.parse(text) : text
+    response.data = isJsonType(String(response.headers['content-type'] ?? '')) && text !== '' ? JSON.parse(text) : text
     return response
   })
 }

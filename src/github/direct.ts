@@ -7,12 +7,10 @@
 // and errors behave exactly as for every other request.
 import type { Octokit } from '@octokit/core'
 import type { Logger } from '../mcp/session-context.js'
-import type { FetchInit, FetchLike, PooledResponse } from './pool.js'
+import { isJsonType, type FetchInit, type FetchLike, type PooledResponse } from './pool.js'
 
 /** The parsed body of a GET of `path` (below the API root); shared and frozen when it is JSON. */
 export type DirectRead = <T>(path: string, signal?: AbortSignal) => Promise<T>
-
-const JSON_TYPE = /^application\/(scim\+)?json/i
 
 /** GitHub's own spelling of the header @octokit/auth-token sends for this token. */
 export function authorization (token: string): string {
@@ -40,7 +38,7 @@ export function directReads (api: Octokit, fetch: FetchLike, opts: { baseUrl: st
       if (res.status >= 200 && res.status < 300 && res.status !== 204 && res.status !== 205) {
         // The parsed body is shared and frozen (see MemoryBody): callers derive, never change it.
         const body = res.body
-        const data = JSON_TYPE.test(res.headers.get('content-type') ?? '') && body.content !== '' ? body.value() : body.content
+        const data = isJsonType(res.headers.get('content-type')) && body.content !== '' ? body.value() : body.content
         const h = res.headers
         if (h.get('deprecation') !== null) {
           log.warn({ route: path, sunset: h.get('sunset') ?? undefined }, 'GitHub marks this endpoint as deprecated')

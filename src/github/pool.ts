@@ -67,7 +67,8 @@ export class MemoryBody implements Body {
   async arrayBuffer () { return new TextEncoder().encode(this.content).buffer as ArrayBuffer }
 }
 
-export const textBody = (text: string): MemoryBody => new MemoryBody(text)
+/** Whether a Content-Type names JSON (GitHub's SCIM endpoints answer application/scim+json). */
+export const isJsonType = (type: string | null | undefined): boolean => /^application\/(scim\+)?json/i.test(type ?? '')
 
 /** The part of a fetch Response Octokit reads (status, url, headers, the body as text/JSON/bytes). */
 export class PooledResponse {
@@ -148,7 +149,7 @@ export function pooledFetch (agent: Agent): FetchLike {
       const response = headersOf(answer.raw)
       const location = response.get('location')
       if (!REDIRECTS.has(answer.status) || location === null || hops === MAX_REDIRECTS) {
-        return new PooledResponse(answer.status, target.href, response, textBody(answer.body))
+        return new PooledResponse(answer.status, target.href, response, new MemoryBody(answer.body))
       }
       const next = new URL(location, target)
       if (answer.status === 303 || ((answer.status === 301 || answer.status === 302) && method === 'POST')) {

@@ -6,32 +6,23 @@
 // answer is therefore sent as bytes encoded once.
 import { deepFreeze } from '../deep-freeze.js'
 
-const serialised = new WeakMap<object, string>()
-const encoded = new WeakMap<object, Buffer>()
+/** A stable value's JSON, and the same text as UTF-8 bytes once an answer has needed them. */
+interface Serialised { json: string, bytes?: Buffer }
+const serialised = new WeakMap<object, Serialised>()
 
 /** Declares `value` immutable (deep-frozen, so a later write throws) and caches its JSON. */
 export function stable<T extends object> (value: T): T {
   deepFreeze(value)
-  serialised.set(value, JSON.stringify(value))
+  serialised.set(value, { json: JSON.stringify(value) })
   return value
 }
 
+const cached = (value: unknown): Serialised | undefined =>
+  value !== null && typeof value === 'object' ? serialised.get(value) : undefined
+
 /** The cached JSON of a value passed to stable(), else undefined. */
 export function stableJson (value: unknown): string | undefined {
-  return value !== null && typeof value === 'object' ? serialised.get(value) : undefined
-}
-
-/** The cached JSON of a stable value as UTF-8 bytes (encoded on first use), else undefined. */
-function stableBytes (value: unknown): Buffer | undefined {
-  if (value === null || typeof value !== 'object') return undefined
-  let bytes = encoded.get(value)
-  if (bytes === undefined) {
-    const json = serialised.get(value)
-    if (json === undefined) return undefined
-    bytes = Buffer.from(json, 'utf8')
-    encoded.set(value, bytes)
-  }
-  return bytes
+  return cached(value)?.json
 }
 
 const responsePrefix = (id: unknown) => `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":`
@@ -39,9 +30,8 @@ const CLOSE = Buffer.from('}')
 
 /** JSON text of a JSON-RPC message, splicing in a stable result's cached JSON. */
 export function messageJson (message: object): string {
-  const cached = 'result' in message ? stableJson(message.result) : undefined
-  if (cached === undefined || !('id' in message)) return JSON.stringify(message)
-  return `${responsePrefix(message.id)}${cached}}`
+  const entry = 'result' in message && 'id' in message ? cached(message.result) : undefined
+  return entry === undefined ? JSON.stringify(message) : `${responsePrefix((message as { id: unknown }).id)}${entry.json}}`
 }
 
 /**
@@ -49,9 +39,9 @@ export function messageJson (message: object): string {
  * once-encoded JSON (the same text messageJson gives); otherwise the JSON text.
  */
 export function messageBody (message: object): string | Buffer {
-  if (!('result' in message) || !('id' in message)) return JSON.stringify(message)
-  const bytes = stableBytes(message.result)
-  if (bytes === undefined) return JSON.stringify(message)
-  const prefix = Buffer.from(responsePrefix(message.id), 'utf8')
+  const entry = 'result' in message && 'id' in message ? cached(message.result) : undefined
+  if (entry === undefined) return JSON.stringify(message)
+  const bytes = (entry.bytes ??= Buffer.from(entry.json, 'utf8'))
+  const prefix = Buffer.from(responsePrefix((message as { id: unknown }).id), 'utf8')
   return Buffer.concat([prefix, bytes, CLOSE], prefix.length + bytes.length + 1)
 }

@@ -83,12 +83,12 @@ t.test('close() ends the keep-alive pool', async (t) => {
 
 t.test('a read in flight during a write does not store its (maybe stale) copy', async (t) => {
   const { withConditionalRequests } = await import('../../src/github/conditional.js')
-  const { PooledResponse, ResponseHeaders, textBody } = await import('../../src/github/pool.js')
+  const { MemoryBody, PooledResponse, ResponseHeaders } = await import('../../src/github/pool.js')
   const cache = new EtagCache(10, 'id')
   let release: (() => void) | undefined
   const inner = async (url: string, init: { method?: string } = {}) => {
     if ((init.method ?? 'GET') === 'GET') await new Promise<void>((resolve) => { release = resolve })
-    return new PooledResponse(200, url, new ResponseHeaders([['etag', 'W/"old"']]), textBody('{"title":"before the write"}'))
+    return new PooledResponse(200, url, new ResponseHeaders([['etag', 'W/"old"']]), new MemoryBody('{"title":"before the write"}'))
   }
   const fetch = withConditionalRequests(inner, cache, 'http://gh')
   const reading = fetch('http://gh/repos/o/r/issues/3')

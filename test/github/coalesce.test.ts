@@ -32,14 +32,14 @@ t.test('a read asked after a write does not join a read that started before it',
 
 t.test('one caller cancelling does not fail the others; failures are shared, not cached', async (t) => {
   const { withCoalescedReads } = await import('../../src/github/coalesce.js')
-  const { PooledResponse, ResponseHeaders, textBody } = await import('../../src/github/pool.js')
+  const { MemoryBody, PooledResponse, ResponseHeaders } = await import('../../src/github/pool.js')
   let calls = 0
   let release: (() => void) | undefined
   const inner = async (url: string) => {
     calls++
     await new Promise<void>((resolve) => { release = resolve })
     if (url.endsWith('/fail')) throw new Error('upstream down')
-    return new PooledResponse(200, url, new ResponseHeaders([['etag', 'x']]), textBody('{"ok":true}'))
+    return new PooledResponse(200, url, new ResponseHeaders([['etag', 'x']]), new MemoryBody('{"ok":true}'))
   }
   const stats = { coalesced: 0 }
   const fetch = withCoalescedReads(inner, (url) => url, (url) => new URL(url).pathname, stats)
