@@ -18,16 +18,29 @@ t.test('concurrent identical reads cost GitHub one request, and all get the issu
 })
 
 t.test('a read asked after a write does not join a read that started before it', async (t) => {
-  const h = await harness(t)
-  h.standin.setLatency(200)
-  const before = h.call('get_issue', issue(3))
-  await new Promise((resolve) => setTimeout(resolve, 50))
-  const write = h.call('update_issue', { ...issue(3), title: 'Renamed while reading' })
-  await write
-  const after = await h.call('get_issue', issue(3))
-  await before
-  t.equal((after.structuredContent as { title: string }).title, 'Renamed while reading')
-  t.equal(gets(h, '/repos/octo-org/widgets/issues/3'), 2, 'the first read, then a fresh one (not joined to the first)')
+  const { withCoalescedReads } = await import('../../src/github/coalesce.js')
+  const { MemoryBody, PooledResponse, ResponseHeaders } = await import('../../src/github/pool.js')
+  const asked: string[] = []
+  const held: Array<() => void> = []
+  // GETs wait until released; writes answer at once, so the write lands while the read is in flight.
+  const inner = async (url: string, init: { method?: string } = {}) => {
+    const method = init.method ?? 'GET'
+    const n = asked.push(`${method} ${new URL(url).pathname}`)
+    if (method === 'GET') await new Promise<void>((resolve) => held.push(resolve))
+    return new PooledResponse(200, url, new ResponseHeaders([]), new MemoryBody(`{"n":${n}}`))
+  }
+  const fetch = withCoalescedReads(inner, (url) => url, (url) => new URL(url).pathname, { coalesced: 0 })
+  const before = fetch('http://h/repos/o/r/issues/1')
+  const elsewhere = fetch('http://h/repos/o/other/issues/1')
+  await fetch('http://h/repos/o/r/issues/1', { method: 'PATCH' })
+  const after = fetch('http://h/repos/o/r/issues/1')
+  const unrelated = fetch('http://h/repos/o/other/issues/1')
+  t.same(asked, ['GET /repos/o/r/issues/1', 'GET /repos/o/other/issues/1', 'PATCH /repos/o/r/issues/1', 'GET /repos/o/r/issues/1'],
+    'the read after the write asks GitHub again; a read of another repository still joins its flight')
+  for (const release of held) release()
+  t.same(await (await before).json(), { n: 1 })
+  t.same(await (await after).json(), { n: 4 }, 'the later read gets its own answer')
+  t.same(await (await unrelated).json(), await (await elsewhere).json())
 })
 
 t.test('one caller cancelling does not fail the others; failures are shared, not cached', async (t) => {

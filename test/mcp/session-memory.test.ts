@@ -33,5 +33,5 @@ t.test('a connected session server holds well under 20 KiB of heap', async (t) =
   gc(); gc()
   const perSession = (process.memoryUsage().heapUsed - before) / N / 1024
   t.ok(perSession < 20, `${perSession.toFixed(1)} KiB per session`)
-  t.equal(kept.length, N + 50)
+  await Promise.all(kept.map((server) => server.close())) // `kept` also holds the sessions alive until measured
 })

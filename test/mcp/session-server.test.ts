@@ -148,17 +148,18 @@ async function rawServer () {
   const { createSessionServer, FULL_ACCESS } = await import('../../src/mcp/session-server.js')
   const { Catalog } = await import('../../src/mcp/catalog.js')
   const catalog = new Catalog({ tools: [], prompts: [], templates: [], completers: [], errors: { toolError: () => ({ content: [], isError: true }), protocolError: (e: unknown) => e as Error } } as unknown as ConstructorParameters<typeof Catalog>[0])
-  const server = createSessionServer(catalog, { keyName: 'k', access: FULL_ACCESS, logger: { info () {}, warn () {}, error () {}, debug () {}, child () { return this } } as never })
+  const server = createSessionServer(catalog, { keyName: 'k', access: FULL_ACCESS, logger: memoryLogger([]) })
   const [a, b] = InMemoryTransport.createLinkedPair()
   await server.connect(a)
-  const replies: unknown[] = []
-  b.onmessage = (m) => { replies.push(m) }
+  const waiting = new Map<unknown, (reply: unknown) => void>()
+  b.onmessage = (m) => { if ('id' in m) waiting.get(m.id)?.(m) }
   await b.start()
   return {
-    async ask (message: unknown) {
+    /** Sends a request and resolves with the reply that carries its id. */
+    async ask (message: { id: string | number, [field: string]: unknown }) {
+      const reply = new Promise((resolve) => waiting.set(message.id, resolve))
       await b.send(message as never)
-      await new Promise((resolve) => setTimeout(resolve, 20))
-      return replies.at(-1)
+      return reply
     },
     close: () => server.close()
   }

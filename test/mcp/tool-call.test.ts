@@ -5,6 +5,7 @@ import { callTool } from '../../src/mcp/tool-call.js'
 import { FULL_ACCESS } from '../../src/mcp/access.js'
 import { stableJson } from '../../src/mcp/stable-json.js'
 import { deepFreeze } from '../../src/deep-freeze.js'
+import { memoryLogger } from '../github/harness.js'
 
 const remembered = deepFreeze({ text: 'same answer', data: { n: 1 } })
 
@@ -20,7 +21,7 @@ function catalogWith (run: () => Promise<{ text: string, data: { n: number } }>)
   } as unknown as ConstructorParameters<typeof Catalog>[0])
 }
 
-const session = { keyName: 'k', access: FULL_ACCESS, logger: { info () {}, warn () {}, error () {}, debug () {}, child () { return this } } as never }
+const session = { keyName: 'k', access: FULL_ACCESS, logger: memoryLogger([]) }
 const ctx = { access: FULL_ACCESS, signal: new AbortController().signal, progress: async () => {}, log: async () => {} }
 
 t.test('a frozen tool output gets one result object, serialised once', async (t) => {

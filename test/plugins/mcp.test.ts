@@ -182,12 +182,23 @@ t.test('close() closes every session', async (t) => {
   t.equal(app.sessions.size, 0)
 })
 
+/**
+ * A get_issue call (request `requestId`) that GitHub is slow to answer; resolves with its pending
+ * response (wrapped: an async function would wait for it) once the session holds the request, so
+ * what the test sends next meets it in flight.
+ */
+async function slowCall (app: Awaited<ReturnType<typeof build>>['app'], github: Awaited<ReturnType<typeof build>>['github'], id: string, requestId: number) {
+  github.setLatency(300)
+  const pending = app.inject({ method: 'POST', url: '/mcp', headers: inSession(id), payload: call(requestId, 'get_issue', { owner: 'octo-org', repo: 'widgets', issue_number: 1 }) })
+  const session = app.sessions.get(id, app.authKeys.verify(KEY_A)!.id)!
+  while (!session.transport.hasRequest(requestId)) await new Promise((resolve) => setImmediate(resolve))
+  return { response: pending }
+}
+
 t.test('a cancelled request ends its POST (the SDK sends no response for it)', async (t) => {
   const { app, github } = await build(t)
   const id = await openSession(app)
-  github.setLatency(300)
-  const slow = app.inject({ method: 'POST', url: '/mcp', headers: inSession(id), payload: call(5, 'get_issue', { owner: 'octo-org', repo: 'widgets', issue_number: 1 }) })
-  await new Promise((resolve) => setTimeout(resolve, 50))
+  const slow = (await slowCall(app, github, id, 5)).response
   const cancel = await app.inject({
     method: 'POST', url: '/mcp', headers: inSession(id),
     payload: { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 5, reason: 'user gave up' } }
@@ -206,9 +217,7 @@ t.test('a cancelled request ends its POST (the SDK sends no response for it)', a
 t.test('ending a session answers its unfinished requests with an error', async (t) => {
   const { app, github } = await build(t)
   const id = await openSession(app)
-  github.setLatency(300)
-  const slow = app.inject({ method: 'POST', url: '/mcp', headers: inSession(id), payload: call(7, 'get_issue', { owner: 'octo-org', repo: 'widgets', issue_number: 1 }) })
-  await new Promise((resolve) => setTimeout(resolve, 50))
+  const slow = (await slowCall(app, github, id, 7)).response
   t.equal((await app.inject({ method: 'DELETE', url: '/mcp', headers: noBody(id) })).statusCode, 204)
   const res = await slow
   t.equal(res.statusCode, 200)

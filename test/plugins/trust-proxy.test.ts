@@ -1,11 +1,11 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { build, MCP_HEADERS, KEY_A } from '../helper.js'
 import { proxyTrust } from '../../src/config.js'
 
 // TRUST_PROXY decides which address the per-address brute-force limit counts.
 const ping = { jsonrpc: '2.0', id: 1, method: 'ping' }
 
-async function blockedAfterRotation (trustProxy: string): Promise<number> {
+async function blockedAfterRotation (t: Test, trustProxy: string): Promise<number> {
   const { app } = await build(t, { TRUST_PROXY: trustProxy, AUTH_FAILURE_MAX: '1' })
   const send = (key: string, xff: string) => app.inject({
     method: 'POST', url: '/mcp', remoteAddress: '10.0.0.9', payload: ping,
@@ -17,9 +17,9 @@ async function blockedAfterRotation (trustProxy: string): Promise<number> {
 }
 
 t.test('a hop count believes only what the trusted proxies wrote', async (t) => {
-  t.equal(await blockedAfterRotation('1'), 429, 'client = the address the one proxy saw: rotation does not help')
-  t.equal(await blockedAfterRotation('false'), 429, 'false: the socket peer counts, X-Forwarded-For is ignored')
-  t.equal(await blockedAfterRotation('true'), 400, 'not blocked (400: no session, i.e. past auth): true believes the leftmost entry: only safe when clients cannot reach the gateway directly')
+  t.equal(await blockedAfterRotation(t, '1'), 429, 'client = the address the one proxy saw: rotation does not help')
+  t.equal(await blockedAfterRotation(t, 'false'), 429, 'false: the socket peer counts, X-Forwarded-For is ignored')
+  t.equal(await blockedAfterRotation(t, 'true'), 400, 'not blocked (400: no session, i.e. past auth): true believes the leftmost entry: only safe when clients cannot reach the gateway directly')
 })
 
 t.test('proxyTrust', async (t) => {

@@ -6,9 +6,24 @@ import type { FuzzRequest } from './fuzz-requests.js'
 /** The one 5xx the contract documents for /mcp: MAX_SESSIONS reached (503, retry later). */
 export const isSessionCap = (o: Outcome) => o.status === 503 && o.body.includes('Too many open sessions on this server')
 
-/** Requests that may legitimately wait on GitHub (tool calls, reads, prompts, completions). */
-export const mayWaitOnGitHub = (req: FuzzRequest) =>
-  typeof req.body === 'string' && /tools\/call|resources\/read|prompts\/get|completion\/complete/.test(req.body)
+const GITHUB_METHODS = new Set(['tools/call', 'resources/read', 'prompts/get', 'completion/complete'])
+
+/**
+ * Requests that may legitimately wait on GitHub: a JSON body holding a tool call, resource read,
+ * prompt or completion (writes and searches queue behind GitHub's spacing). Anything else,
+ * including garbage that merely mentions those methods, must be answered within the hang bound.
+ */
+export function mayWaitOnGitHub (req: FuzzRequest): boolean {
+  if (typeof req.body !== 'string') return false
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(req.body)
+  } catch {
+    return false
+  }
+  return (Array.isArray(parsed) ? parsed : [parsed]).some((m: unknown) =>
+    typeof m === 'object' && m !== null && GITHUB_METHODS.has(String((m as { method?: unknown }).method)))
+}
 
 function isJson (text: string): boolean {
   try {
