@@ -1,6 +1,6 @@
 // What the bench runs with: load shape, the API key, and the environment both servers get.
 // Every knob a reader may want to turn is an environment variable of `npm run bench`.
-import { SANDBOX_TOKEN } from '../src/sandbox/github-standin.js'
+import { SANDBOX_TOKEN } from '../sandbox/github-standin.js'
 
 function positiveInt (name: string, fallback: number): number {
   const raw = process.env[name]

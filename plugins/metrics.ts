@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import type { GitHubStats } from '../src/github/client.js'
+import type { GitHubStats } from '../src/github/upstream/client.js'
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { buildApp } from '../src/app.js'
-import { startGitHubStandin, SANDBOX_TOKEN } from '../src/sandbox/github-standin.js'
+import { startGitHubStandin, SANDBOX_TOKEN } from '../sandbox/github-standin.js'
 
 // The scenarios that apply to any MCP server (the others need a server's own test tools).
 const SCENARIOS = [

@@ -12,7 +12,7 @@ t.test('the demo prints a working URL and key, serves the sandbox, and stops on 
   await once(probe, 'listening')
   const port = (probe.address() as { port: number }).port
   probe.close()
-  const entry = fileURLToPath(new URL('../src/demo.ts', import.meta.url))
+  const entry = fileURLToPath(new URL('../sandbox/demo.ts', import.meta.url))
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] })
   t.teardown(() => { child.kill('SIGKILL') })
   let out = ''

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
-import { startGitHubStandin, SANDBOX_TOKEN, type GitHubStandin } from '../src/sandbox/github-standin.js'
+import { startGitHubStandin, SANDBOX_TOKEN, type GitHubStandin } from '../sandbox/github-standin.js'
 
 // Shared test harness: a GitHub stand-in on loopback plus the app built with test config.
 export const KEY_A = 'test-key-alpha-0123456789'

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { AddressInfo } from 'node:net'
-import { startGitHubStandin, SANDBOX_TOKEN } from '../../src/sandbox/github-standin.js'
+import { startGitHubStandin, SANDBOX_TOKEN } from '../../sandbox/github-standin.js'
 import { createBaseline } from '../../bench/baseline/server.js'
 import { failures, fire, headerValue, summarize, type RoundStats } from '../../bench/cannon.js'
 import { API_KEY } from '../../bench/config.js'

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { startGitHubStandin, SANDBOX_TOKEN } from '../../src/sandbox/github-standin.js'
+import { startGitHubStandin, SANDBOX_TOKEN } from '../../sandbox/github-standin.js'
 
 const s = await startGitHubStandin()
 t.teardown(() => s.close())

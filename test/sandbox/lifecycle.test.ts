@@ -1,7 +1,7 @@
 import http from 'node:http'
 import t from 'tap'
-import { startGitHubStandin, SANDBOX_TOKEN, type GitHubStandin } from '../../src/sandbox/github-standin.js'
-import { createSeed } from '../../src/sandbox/seed.js'
+import { startGitHubStandin, SANDBOX_TOKEN, type GitHubStandin } from '../../sandbox/github-standin.js'
+import { createSeed } from '../../sandbox/seed.js'
 
 function request(agent: http.Agent, url: string): Promise<{ status: number; reused: boolean }> {
   return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@
 // (pagination via Link, RequestError statuses, conditional requests) without any special casing.
 import { Octokit } from '@octokit/rest'
 import t from 'tap'
-import { startGitHubStandin, SANDBOX_TOKEN } from '../../src/sandbox/github-standin.js'
+import { startGitHubStandin, SANDBOX_TOKEN } from '../../sandbox/github-standin.js'
 
 const s = await startGitHubStandin()
 t.teardown(() => s.close())

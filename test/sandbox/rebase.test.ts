@@ -1,6 +1,6 @@
 import t from 'tap'
-import { rebaseSeed } from '../../src/sandbox/rebase.js'
-import { createSeed, SEED_BASE_DATE } from '../../src/sandbox/seed.js'
+import { rebaseSeed } from '../../sandbox/rebase.js'
+import { createSeed, SEED_BASE_DATE } from '../../sandbox/seed.js'
 
 t.test('every *_at moves by the same delta; nothing else changes', async (t) => {
   const seed = createSeed()

@@ -1,6 +1,6 @@
 import t from 'tap'
-import { startGitHubStandin, SANDBOX_TOKEN } from '../../src/sandbox/github-standin.js'
-import { daysAgo } from '../../src/sandbox/seed.js'
+import { startGitHubStandin, SANDBOX_TOKEN } from '../../sandbox/github-standin.js'
+import { daysAgo } from '../../sandbox/seed.js'
 
 const s = await startGitHubStandin()
 t.teardown(() => s.close())

@@ -4,7 +4,7 @@ import t from 'tap'
 import {
   CONTROL_CHARS_ISSUE_NUMBER, createSeed, daysAgo, GONE_ISSUE_NUMBER, INJECTION_ISSUE_NUMBER,
   LONG_BODY_ISSUE_NUMBER, SEED_BASE_DATE, type SeedRepo,
-} from '../../src/sandbox/seed.js'
+} from '../../sandbox/seed.js'
 
 const seed = createSeed()
 const repo = (full: string): SeedRepo => {

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import type { components } from '@octokit/openapi-types'
 import t from 'tap'
-import { startGitHubStandin, SANDBOX_TOKEN } from '../../src/sandbox/github-standin.js'
+import { startGitHubStandin, SANDBOX_TOKEN } from '../../sandbox/github-standin.js'
 
 const scenarios = join(dirname(createRequire(import.meta.url).resolve('@octokit/fixtures/package.json')),
   'scenarios/api.github.com')

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { buildApp } from '../../src/app.js'
-import { startGitHubStandin } from '../../src/sandbox/github-standin.js'
+import { startGitHubStandin } from '../../sandbox/github-standin.js'
 
 // A full session at trace level, including failures, then every log line and every response
 // (headers and bodies) is searched for the GitHub token and the API keys.

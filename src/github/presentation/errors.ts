@@ -1,0 +1,103 @@
+// GitHub failures → words a model can act on: what failed, why, and whether and when to retry.
+// Never a stack trace, a token, a request dump or GitHub's raw payload; GitHub's own message is
+// cleaned and capped before it is quoted.
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
+import { LaneFullError } from '../upstream/lane.js'
+import type { ErrorPolicy } from '../../mcp/catalog.js'
+import { RESOURCE_NOT_FOUND } from '../../mcp/prompts-resources.js'
+import { isUpstreamTimeout } from '../upstream/pool.js'
+import { cleanLine } from './sanitize.js'
+
+interface HttpFailure {
+  status: number
+  message: string
+  request?: { url?: string }
+  response?: { headers?: Record<string, string | number | undefined>, data?: unknown }
+}
+
+export interface Explained {
+  message: string
+  status: number | null
+  internal: boolean
+}
+
+function isHttpFailure (e: unknown): e is HttpFailure {
+  return e instanceof Error && typeof (e as Partial<HttpFailure>).status === 'number'
+}
+
+/** What the failed request was about, from its URL: "issue #12 in octo-org/widgets". */
+function subjectOf (url: string | undefined): string {
+  const path = url === undefined ? '' : new URL(url).pathname
+  const issue = /\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)/.exec(path)
+  if (issue !== null) return `issue #${issue[3]} in ${issue[1]}/${issue[2]}`
+  const repo = /\/repos\/([^/]+)\/([^/]+)/.exec(path)
+  if (repo !== null) return `repository ${repo[1]}/${repo[2]}`
+  return path.includes('/search/') ? 'the issue search' : 'the GitHub request'
+}
+
+function githubSays (e: HttpFailure): string {
+  const data = e.response?.data as { message?: unknown, errors?: Array<{ field?: string, code?: string, message?: string }> } | undefined
+  const base = typeof data?.message === 'string' ? data.message : ''
+  const details = (Array.isArray(data?.errors) ? data.errors : [])
+    .map((d) => [d.field, d.message ?? d.code].filter(Boolean).join(' ')).filter((d) => d !== '')
+  return cleanLine([base, ...details].filter((s) => s !== '').join('; '), 300)
+}
+
+function rateLimited (e: HttpFailure, subject: string): string | null {
+  const h = e.response?.headers ?? {}
+  if (e.status !== 403 && e.status !== 429) return null
+  if (String(h['x-ratelimit-remaining']) === '0') {
+    const reset = Number(h['x-ratelimit-reset'])
+    const at = Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000) : null
+    const wait = at === null ? '' : ` (in about ${Math.max(1, Math.ceil((at.getTime() - Date.now()) / 60_000))} min)`
+    return `GitHub API rate limit exhausted for the gateway's token while requesting ${subject}. ` +
+      `It resets at ${at === null ? 'an unknown time' : at.toISOString()}${wait}; retry after that, not before.`
+  }
+  const retryAfter = Number(h['retry-after'])
+  if (Number.isFinite(retryAfter) || /secondary rate limit/i.test(githubSays(e))) {
+    const s = Number.isFinite(retryAfter) ? retryAfter : 60
+    return `GitHub's secondary rate limit (too many requests in a short time) stopped ${subject}. Retry after ${s} seconds, and send fewer requests at once.`
+  }
+  return null
+}
+
+function byStatus (e: HttpFailure, subject: string, quoted: string): string {
+  const s = e.status
+  if (s === 401) return 'GitHub rejected the gateway\'s credentials (401). The operator must fix GITHUB_TOKEN; retrying will not help.'
+  if (s === 403) return `GitHub refused access to ${subject} (403): the gateway's token lacks permission for it.${quoted} Retrying will not help.`
+  if (s === 404) return `Not found: ${subject} (404). It does not exist, or the gateway's token cannot see it. Check the owner, repo and number.`
+  if (s === 410) return `Gone: ${subject} (410).${quoted || ' It was deleted or issues are disabled.'} Retrying will not help.`
+  if (s === 422) return `GitHub rejected the input for ${subject} (422).${quoted} Fix the arguments and try again.`
+  // Octokit reports network failures as status 500 without a response.
+  if (s >= 500 && e.response === undefined) return `Could not reach GitHub for ${subject}. Retry in a minute.`
+  if (s >= 500) return `GitHub failed while handling ${subject} (${s}); this is usually temporary. Retry in a minute.`
+  return `GitHub answered ${s} for ${subject}.${quoted}`
+}
+
+export function explain (error: unknown): Explained {
+  if (isUpstreamTimeout(error)) return { message: 'GitHub did not answer in time; it may be slow. Retry in a moment.', status: null, internal: false }
+  // Octokit cannot put a lone UTF-16 surrogate into a URL; nothing was sent.
+  if (error instanceof URIError) return { message: 'The arguments contain malformed Unicode (a lone surrogate) that cannot be sent to GitHub. Remove it and try again.', status: null, internal: false }
+  if (error instanceof Error && error.name === 'AbortError') return { message: 'The request was cancelled before GitHub answered.', status: null, internal: false }
+  if (error instanceof LaneFullError) return { message: `Too many ${error.lane} are queued for GitHub, which asks for spacing between them; nothing was sent. Retry in about ${error.retryAfterS} s.`, status: null, internal: false }
+  if (!isHttpFailure(error)) return { message: 'Internal error in the gateway while handling this request.', status: null, internal: true }
+  const subject = subjectOf(error.request?.url)
+  const says = githubSays(error)
+  const quoted = says === '' ? '' : ` GitHub says: "${says}".`
+  const message = rateLimited(error, subject) ?? byStatus(error, subject, quoted)
+  return { message, status: error.status, internal: false }
+}
+
+export const githubErrorPolicy: ErrorPolicy = {
+  toolError (error) {
+    const e = explain(error)
+    return { message: e.message, internal: e.internal }
+  },
+  protocolError (error, kind) {
+    const e = explain(error)
+    const code = e.status === 404 || e.status === 410
+      ? (kind === 'resource' ? RESOURCE_NOT_FOUND : ErrorCode.InvalidParams)
+      : ErrorCode.InternalError
+    return new McpError(code, e.message, e.status === null ? undefined : { status: e.status })
+  },
+}

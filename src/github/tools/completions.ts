@@ -1,0 +1,82 @@
+// completion/complete for owner, repo and issue numbers, answered from cheap GitHub listings
+// (the token's own repositories, a repository's open issues), memoized for a minute and always
+// filtered through the key's repository allowlist.
+import { repoMatcher, type Access } from '../../mcp/access.js'
+import type { CompleterSpec, RequestContext } from '../../mcp/catalog.js'
+import type { GitHubApi } from '../upstream/client.js'
+import type { DomainModule } from './module.js'
+import { collectIssues } from '../upstream/queries.js'
+import { TtlCache } from '../upstream/ttl-cache.js'
+import { Owner, Repo } from './schemas.js'
+
+const TTL_MS = 60_000
+const OWNER = new RegExp(Owner.pattern ?? '^$')
+const REPO = new RegExp(Repo.pattern ?? '^$')
+// Memoized loads are shared by every caller, so no single caller's cancellation may abort them;
+// the pool's request timeout still bounds them.
+const SHARED = new AbortController().signal
+
+/** Literal owner/repo pairs in the allowlist are candidates even before GitHub is asked. */
+function allowlisted (access: Access): string[] {
+  return (access.repos ?? []).filter((g) => !g.includes('*') && g.includes('/'))
+}
+
+/** Only well-formed owners the allowlist could contain are worth a GitHub request. */
+function mayAsk (access: Access, owner: string): boolean {
+  if (!OWNER.test(owner)) return false
+  return access.repos === null || access.repos.some((g) => {
+    const o = g.split('/')[0]
+    return o.includes('*') || o.toLowerCase() === owner.toLowerCase()
+  })
+}
+
+export const completions: DomainModule = (gh: GitHubApi) => {
+  const repos = new TtlCache<string[]>(TTL_MS, 100)
+  const numbers = new TtlCache<string[]>(TTL_MS, 500)
+
+  const viewerRepos = () => repos.get('/user/repos', async () => {
+    const { data } = await gh.rest.repos.listForAuthenticatedUser({ per_page: 100, sort: 'pushed', request: { signal: SHARED } })
+    return data.map((r) => r.full_name)
+  })
+  const ownerRepos = (owner: string) => repos.get(`/users/${owner.toLowerCase()}/repos`, async () => {
+    const { data } = await gh.rest.repos.listForUser({ username: owner, per_page: 100, sort: 'pushed', request: { signal: SHARED } })
+    return data.map((r) => r.full_name)
+  })
+
+  async function knownRepos (ctx: RequestContext, owner?: string): Promise<string[]> {
+    let names = await viewerRepos()
+    if (owner !== undefined && mayAsk(ctx.access, owner) && !names.some((n) => n.toLowerCase().startsWith(`${owner.toLowerCase()}/`))) {
+      names = await ownerRepos(owner)
+    }
+    const allowed = repoMatcher(ctx.access)
+    return [...new Set([...allowlisted(ctx.access), ...names])].filter((n) => allowed(n))
+  }
+
+  const owner: CompleterSpec = {
+    argument: 'owner',
+    async complete (_prefix, _context, ctx) {
+      return [...new Set((await knownRepos(ctx)).map((n) => n.split('/')[0]))]
+    },
+  }
+  const repo: CompleterSpec = {
+    argument: 'repo',
+    async complete (_prefix, context, ctx) {
+      const o = context.owner?.toLowerCase()
+      const names = await knownRepos(ctx, context.owner)
+      return names.filter((n) => o === undefined || n.toLowerCase().startsWith(`${o}/`)).map((n) => n.split('/')[1])
+    },
+  }
+  const issueNumber = (argument: string): CompleterSpec => ({
+    argument,
+    async complete (_prefix, context, ctx) {
+      const { owner: o, repo: r } = context
+      // Context arguments are whatever the client typed so far: only well-formed names are looked up.
+      if (o === undefined || r === undefined || !OWNER.test(o) || !REPO.test(r) || !repoMatcher(ctx.access)(`${o}/${r}`)) return []
+      return numbers.get(`${o}/${r}`.toLowerCase(), async () => {
+        const got = await collectIssues(gh, { owner: o, repo: r, state: 'open', limit: 50, sort: 'updated' }, SHARED)
+        return got.issues.map((i) => String(i.number))
+      })
+    },
+  })
+  return { completers: [owner, repo, issueNumber('number'), issueNumber('issue_number')] }
+}

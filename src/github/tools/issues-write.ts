@@ -1,0 +1,98 @@
+// Changing issues: create_issue, update_issue.
+import { Type } from '@sinclair/typebox'
+import { defineTool } from '../../mcp/catalog.js'
+import { ToolError } from '../../mcp/tool-errors.js'
+import { issueMarkdown, toIssue, type RawIssue } from '../presentation/format.js'
+import { ISSUE_BODY_MAX, type DomainModule } from './module.js'
+import { IssueOut, type Issue } from '../presentation/outputs.js'
+import { fetchIssue } from '../upstream/queries.js'
+import { Assignees, IssueBody, IssueNumber, LabelName, RepoArgs, STRICT, StringEnum, Title } from './schemas.js'
+
+/**
+ * GitHub silently drops the labels and assignees of a write when the token lacks push access to
+ * the repository (an assignee who cannot be assigned at all is a 422 instead); say so.
+ */
+function dropped (a: { labels?: readonly string[], assignees?: readonly string[] }, issue: Issue): string {
+  const missing = (asked: readonly string[] | undefined, got: readonly string[]) => {
+    const have = new Set(got.map((x) => x.toLowerCase()))
+    return (asked ?? []).filter((x) => !have.has(x.toLowerCase()))
+  }
+  const labels = missing(a.labels, issue.labels)
+  const assignees = missing(a.assignees, issue.assignees).map((x) => `@${x}`)
+  const lost = [...labels.map((l) => `label "${l}"`), ...assignees]
+  return lost.length === 0 ? '' : `\nGitHub did not apply: ${lost.join(', ')} (the gateway's token likely lacks push access to this repository).`
+}
+
+function changes (before: Issue, after: Issue): string {
+  const list = (xs: string[]) => (xs.length > 0 ? xs.join(', ') : 'none')
+  const out: string[] = []
+  if (before.title !== after.title) out.push(`title: "${after.title}"`)
+  if (before.state !== after.state) out.push(`state: ${before.state} → ${after.state}`)
+  if (before.body !== after.body) out.push('body replaced')
+  if (list(before.labels) !== list(after.labels)) out.push(`labels: ${list(before.labels)} → ${list(after.labels)}`)
+  if (list(before.assignees) !== list(after.assignees)) out.push(`assignees: ${list(before.assignees)} → ${list(after.assignees)}`)
+  return out.length === 0 ? 'nothing changed (the issue already had these values)' : out.join('; ')
+}
+
+export const issuesWrite: DomainModule = (gh) => ({
+  tools: [
+    defineTool({
+      name: 'create_issue',
+      title: 'Create an issue',
+      description: 'Open a new issue. Labels that do not exist yet are created by GitHub. If the gateway\'s token ' +
+        'lacks push access, GitHub drops labels and assignees silently (the result says which). Not idempotent: ' +
+        'calling twice opens two issues.',
+      access: 'write',
+      input: Type.Object({
+        ...RepoArgs,
+        title: Title,
+        body: Type.Optional(IssueBody),
+        labels: Type.Optional(Type.Array(LabelName, { minItems: 1, maxItems: 10, uniqueItems: true, description: '1–10 label names.' })),
+        assignees: Type.Optional(Assignees),
+      }, STRICT),
+      output: IssueOut,
+      hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+      async run (a, ctx) {
+        const { data } = await gh.rest.issues.create({
+          owner: a.owner, repo: a.repo, title: a.title, body: a.body, labels: a.labels, assignees: a.assignees,
+          request: { signal: ctx.signal },
+        })
+        const issue = toIssue(data as RawIssue, ISSUE_BODY_MAX)
+        return { text: `Created ${issue.repo}#${issue.number}.${dropped(a, issue)}\n\n${issueMarkdown(issue)}`, data: issue }
+      },
+    }),
+    defineTool({
+      name: 'update_issue',
+      title: 'Update an issue',
+      description: 'Change an issue\'s title, body, state, labels or assignees. Given fields REPLACE the current ' +
+        'values: `labels` replaces the whole label set ([] removes all; to add labels without removing any use ' +
+        'batch_label_issues) and `body` replaces the whole body. Omitted fields are left alone. Refuses pull requests.',
+      access: 'write',
+      input: Type.Object({
+        ...RepoArgs,
+        issue_number: IssueNumber,
+        title: Type.Optional(Title),
+        body: Type.Optional(IssueBody),
+        state: Type.Optional(StringEnum(['open', 'closed'], { description: 'Close or reopen the issue.' })),
+        labels: Type.Optional(Type.Array(LabelName, { maxItems: 10, uniqueItems: true, description: 'The complete new label set (0–10).' })),
+        assignees: Type.Optional(Assignees),
+      }, STRICT),
+      output: IssueOut,
+      hints: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+      async run (a, ctx) {
+        const { owner, repo, issue_number: n, ...fields } = a
+        if (Object.keys(fields).length === 0) {
+          throw new ToolError('Nothing to update: give at least one of title, body, state, labels, assignees.')
+        }
+        // Read first: the issues API edits pull requests too, and these tools must not.
+        const before = toIssue(await fetchIssue(gh, owner, repo, n, ctx.signal), ISSUE_BODY_MAX)
+        const { data } = await gh.rest.issues.update({ owner, repo, issue_number: n, ...fields, request: { signal: ctx.signal } })
+        const issue = toIssue(data as RawIssue, ISSUE_BODY_MAX)
+        return {
+          text: `Updated ${issue.repo}#${n}: ${changes(before, issue)}.${dropped(a, issue)}\n\n${issueMarkdown(issue)}`,
+          data: issue,
+        }
+      },
+    }),
+  ],
+})

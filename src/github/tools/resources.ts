@@ -1,0 +1,59 @@
+// The issue:// resource templates, as markdown: one issue, its comments, a repository's open issues.
+import { Type } from '@sinclair/typebox'
+import { defineTemplate } from '../../mcp/catalog.js'
+import { commentMarkdown, issueAnswer, issueLine, toComment, toIssue } from '../presentation/format.js'
+import { COMMENT_BODY_MAX, LIST_BODY_MAX, type DomainModule } from './module.js'
+import { pageLabel } from '../upstream/pagination.js'
+import { collectIssues, commentPage, fetchIssue } from '../upstream/queries.js'
+import { IssueNumber, RepoArgs } from './schemas.js'
+
+const OPEN_LIMIT = 50
+const COMMENTS_PER_PAGE = 50
+const IssueParams = Type.Object({ ...RepoArgs, number: IssueNumber })
+
+export const resources: DomainModule = (gh) => ({
+  templates: [
+    defineTemplate({
+      name: 'issue',
+      title: 'GitHub issue',
+      uriTemplate: 'issue://{owner}/{repo}/{number}',
+      description: 'One issue as markdown: metadata and its body (untrusted text, fenced and capped).',
+      pattern: /^issue:\/\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/(?<number>\d+)$/,
+      params: IssueParams,
+      async read (p, ctx) {
+        return issueAnswer(await fetchIssue(gh, p.owner, p.repo, p.number, ctx.signal)).text
+      },
+    }),
+    defineTemplate({
+      name: 'issue-comments',
+      title: 'GitHub issue comments',
+      uriTemplate: 'issue://{owner}/{repo}/{number}/comments',
+      description: `The first ${COMMENTS_PER_PAGE} comments on an issue as markdown (untrusted text, fenced and capped).`,
+      pattern: /^issue:\/\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/(?<number>\d+)\/comments$/,
+      params: IssueParams,
+      async read (p, ctx) {
+        const [, page] = await Promise.all([
+          fetchIssue(gh, p.owner, p.repo, p.number, ctx.signal), // pull requests are not issues
+          commentPage(gh, p.owner, p.repo, p.number, 1, COMMENTS_PER_PAGE, ctx.signal),
+        ])
+        const more = page.has_next ? '\n\nMore comments exist: use the list_issue_comments tool with page=2.' : ''
+        const list = page.comments.map((c) => commentMarkdown(toComment(c, COMMENT_BODY_MAX)))
+        return `# Comments on ${p.owner}/${p.repo}#${p.number} (${pageLabel(page)})\n\n${list.join('\n\n') || '(no comments)'}${more}`
+      },
+    }),
+    defineTemplate({
+      name: 'open-issues',
+      title: 'Open issues of a repository',
+      uriTemplate: 'issue://{owner}/{repo}/open',
+      description: `Up to ${OPEN_LIMIT} open issues (no pull requests), most recently created first, one line each.`,
+      pattern: /^issue:\/\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/open$/,
+      params: Type.Object(RepoArgs),
+      async read (p, ctx) {
+        const got = await collectIssues(gh, { owner: p.owner, repo: p.repo, state: 'open', limit: OPEN_LIMIT }, ctx.signal)
+        const lines = got.issues.map((raw) => issueLine(toIssue(raw, LIST_BODY_MAX)))
+        const more = got.hasMore ? `\n\nMore than ${OPEN_LIMIT} open issues: use list_issues_paginated for the rest.` : ''
+        return `# Open issues in ${p.owner}/${p.repo}\n\n${lines.join('\n') || '(no open issues)'}${more}`
+      },
+    }),
+  ],
+})

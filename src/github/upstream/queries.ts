@@ -1,0 +1,81 @@
+// The GitHub reads that tools, resources and prompts share. All go through the one Octokit (so
+// throttling, retries, the ETag cache and cancellation apply) and all keep pull requests out.
+import type { GitHubApi } from './client.js'
+import { isPullRequest, type RawComment, type RawIssue } from '../presentation/format.js'
+import { pagesFrom, type Pages } from './pagination.js'
+import { ToolError } from '../../mcp/tool-errors.js'
+
+const MAX_PAGES = 5 // a listing never costs more than five upstream requests
+
+/** One path segment, escaped as Octokit's URL templates escape it. */
+const seg = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+
+export interface IssueQuery {
+  owner: string
+  repo: string
+  state: 'open' | 'closed' | 'all'
+  limit: number
+  sort?: 'created' | 'updated' | 'comments'
+  direction?: 'asc' | 'desc'
+  since?: string
+}
+
+export interface CollectedIssues {
+  issues: RawIssue[]
+  skippedPullRequests: number
+  hasMore: boolean
+}
+
+export async function fetchIssue (gh: GitHubApi, owner: string, repo: string, n: number, signal: AbortSignal): Promise<RawIssue> {
+  const data = await gh.read<RawIssue>(`/repos/${seg(owner)}/${seg(repo)}/issues/${n}`, signal)
+  if (isPullRequest(data)) {
+    throw new ToolError(`#${n} in ${owner}/${repo} is a pull request, not an issue; these tools work on issues only.`)
+  }
+  return data
+}
+
+/** Up to `limit` issues, reading further pages when pull requests take up room on a page. */
+export async function collectIssues (gh: GitHubApi, q: IssueQuery, signal: AbortSignal): Promise<CollectedIssues> {
+  const perPage = Math.min(100, q.limit * 2) // a little slack for pull requests mixed in
+  const issues: RawIssue[] = []
+  let skipped = 0
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const res = await gh.rest.issues.listForRepo({
+      owner: q.owner, repo: q.repo, state: q.state, sort: q.sort, direction: q.direction, since: q.since,
+      per_page: perPage, page, request: { signal },
+    })
+    for (const raw of res.data) {
+      if (isPullRequest(raw)) skipped++
+      else issues.push(raw as RawIssue)
+    }
+    const hasNext = pagesFrom(res.headers.link, page).has_next
+    if (issues.length >= q.limit) {
+      return { issues: issues.slice(0, q.limit), skippedPullRequests: skipped, hasMore: issues.length > q.limit || hasNext }
+    }
+    if (!hasNext) return { issues, skippedPullRequests: skipped, hasMore: false }
+  }
+  return { issues, skippedPullRequests: skipped, hasMore: true }
+}
+
+export interface IssuePage extends Pages {
+  issues: RawIssue[]
+  skippedPullRequests: number
+}
+
+export async function issuePage (
+  gh: GitHubApi, q: Omit<IssueQuery, 'limit'> & { page: number, perPage: number }, signal: AbortSignal,
+): Promise<IssuePage> {
+  const res = await gh.rest.issues.listForRepo({
+    owner: q.owner, repo: q.repo, state: q.state, sort: q.sort, direction: q.direction,
+    per_page: q.perPage, page: q.page, request: { signal },
+  })
+  const issues = res.data.filter((raw) => !isPullRequest(raw)) as RawIssue[]
+  return { ...pagesFrom(res.headers.link, q.page), issues, skippedPullRequests: res.data.length - issues.length }
+}
+
+export async function commentPage (
+  gh: GitHubApi, owner: string, repo: string, n: number, page: number, perPage: number, signal: AbortSignal,
+): Promise<Pages & { comments: RawComment[] }> {
+  const res = await gh.rest.issues.listComments({ owner, repo, issue_number: n, page, per_page: perPage, request: { signal } })
+  return { ...pagesFrom(res.headers.link, page), comments: res.data as RawComment[] }
+}

@@ -1,0 +1,91 @@
+// GitHub failures become isError results a model can act on; retries only where safe.
+import t from 'tap'
+import { harness, textOf } from '../harness.js'
+
+const widgets = { owner: 'octo-org', repo: 'widgets' }
+const issue1 = { ...widgets, issue_number: 1 }
+const ISSUE1_PATH = '/repos/octo-org/widgets/issues/1'
+
+t.test('401: the operator must fix the token, and the token never shows', async (t) => {
+  const h = await harness(t, { domain: { token: 'ghp_wrongTokenValue123' } })
+  const res = await h.call('get_issue', issue1)
+  t.equal(res.isError, true)
+  t.equal(textOf(res), 'GitHub rejected the gateway\'s credentials (401). The operator must fix GITHUB_TOKEN; retrying will not help.')
+  t.notMatch(JSON.stringify(res) + JSON.stringify(h.logs), /ghp_wrongTokenValue123|sandbox-token/)
+  t.equal(h.standin.requests.length, 1, 'not retried')
+})
+
+t.test('primary rate limit: says when it resets, does not wait an hour', async (t) => {
+  const h = await harness(t)
+  const reset = Math.floor(Date.now() / 1000) + 1800
+  h.standin.setRateLimit(0, reset)
+  const res = await h.call('get_issue', issue1)
+  t.match(textOf(res), `GitHub API rate limit exhausted for the gateway's token while requesting issue #1 in octo-org/widgets. It resets at ${new Date(reset * 1000).toISOString()} (in about 30 min); retry after that, not before.`)
+  t.equal(h.standin.requests.length, 1)
+  t.match(h.logs.find((l) => l.msg === 'GitHub rate limit'), { level: 'warn', obj: { kind: 'primary', retrying: false } })
+})
+
+t.test('secondary rate limit: retried once when the wait is short, explained when it is not', async (t) => {
+  const h = await harness(t)
+  const secondary = (after: string) => ({ status: 403, message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', headers: { 'retry-after': after } })
+  h.standin.failNext({ method: 'GET', path: ISSUE1_PATH }, secondary('1'))
+  const ok = await h.call('get_issue', issue1)
+  t.notOk(ok.isError, 'a 1 s wait is worth it (scaled down in tests)')
+  t.same(h.standin.requests.map((r) => r.status), [403, 200])
+  h.standin.failNext({ method: 'GET', path: '/repos/octo-org/widgets/issues/2' }, secondary('120'))
+  const slow = await h.call('get_issue', { ...widgets, issue_number: 2 })
+  t.match(textOf(slow), /^GitHub's secondary rate limit \(too many requests in a short time\) stopped issue #2 in octo-org\/widgets\. Retry after 120 seconds/)
+})
+
+t.test('5xx on a read is retried; persistent 5xx is explained', async (t) => {
+  const h = await harness(t)
+  h.standin.failNext({ method: 'GET', path: ISSUE1_PATH }, { status: 502 })
+  const ok = await h.call('get_issue', issue1)
+  t.notOk(ok.isError)
+  t.same(h.standin.requests.map((r) => r.status), [502, 200])
+  h.standin.requests.length = 0
+  h.standin.failNext({ method: 'GET', path: ISSUE1_PATH }, { status: 503, count: 5 })
+  const bad = await h.call('get_issue', issue1)
+  t.match(textOf(bad), /^GitHub failed while handling issue #1 in octo-org\/widgets \(503\); this is usually temporary\. Retry in a minute\.$/)
+  t.equal(h.standin.requests.length, 3, 'two retries, then the answer')
+})
+
+t.test('creating is never retried: a lost answer must not open two issues', async (t) => {
+  const h = await harness(t)
+  h.standin.failNext({ method: 'POST', path: '/repos/octo-org/widgets/issues' }, { status: 502 })
+  const res = await h.call('create_issue', { ...widgets, title: 'Once only' })
+  t.equal(res.isError, true)
+  t.equal(h.standin.requests.filter((r) => r.method === 'POST').length, 1)
+  h.standin.failNext({ method: 'POST', path: '/repos/octo-org/widgets/issues/2/comments' }, { status: 500 })
+  await h.call('add_issue_comment', { ...widgets, issue_number: 2, body: 'once' })
+  t.equal(h.standin.requests.filter((r) => r.method === 'POST').length, 2, 'comments neither')
+  h.standin.failNext({ method: 'POST', path: '/repos/octo-org/widgets/issues/2/labels' }, { status: 502 })
+  const labelled = await h.call('batch_label_issues', { ...widgets, issue_numbers: [2], labels: ['bug'] })
+  t.match(labelled.structuredContent, { labelled: [2] }, 'adding labels is idempotent, so it is retried')
+})
+
+t.test('GitHub unreachable or too slow', async (t) => {
+  const h = await harness(t, { domain: { requestTimeoutMs: 300 } })
+  h.standin.failNext({ method: 'GET', path: ISSUE1_PATH }, { status: 200, delayMs: 5000 })
+  const slow = await h.call('get_issue', issue1)
+  t.equal(textOf(slow), 'GitHub did not answer in time; it may be slow. Retry in a moment.')
+  const dead = await harness(t, { domain: { baseUrl: 'http://127.0.0.1:9' } })
+  const res = await dead.call('get_issue', issue1)
+  t.equal(textOf(res), 'Could not reach GitHub for issue #1 in octo-org/widgets. Retry in a minute.')
+})
+
+t.test('403 without a rate limit is a permission problem', async (t) => {
+  const h = await harness(t)
+  h.standin.failNext({ method: 'PATCH', path: ISSUE1_PATH }, { status: 403, message: 'Resource not accessible by integration' })
+  const res = await h.call('update_issue', { ...issue1, title: 'x' })
+  t.equal(textOf(res), 'GitHub refused access to issue #1 in octo-org/widgets (403): the gateway\'s token lacks permission for it. ' +
+    'GitHub says: "Resource not accessible by integration". Retrying will not help.')
+})
+
+t.test('a full write queue is an actionable refusal, not an internal error', async (t) => {
+  const { explain } = await import('../../../src/github/presentation/errors.js')
+  const { LaneFullError } = await import('../../../src/github/upstream/lane.js')
+  const e = explain(new LaneFullError(7, 'searches'))
+  t.equal(e.internal, false)
+  t.match(e.message, /Too many searches are queued.*nothing was sent\. Retry in about 7 s/)
+})

@@ -1,0 +1,116 @@
+// The process-wide client: identification, conditional requests and their invalidation, the
+// cache bound, and closing the pool.
+import t from 'tap'
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { harness, memoryLogger, textOf } from '../harness.js'
+import { createGitHubClient } from '../../../src/github/upstream/client.js'
+import { EtagCache, invalidatedBy } from '../../../src/github/upstream/etag-cache.js'
+import pkg from '../../../package.json' with { type: 'json' }
+
+const issue = (n: number) => ({ owner: 'octo-org', repo: 'widgets', issue_number: n })
+
+t.test('identifies itself with a versioned User-Agent and the token', async (t) => {
+  const seen: IncomingHttpHeaders[] = []
+  const upstream = createServer((req, res) => {
+    seen.push(req.headers)
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"login":"octo-bot"}')
+  })
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
+  const client = createGitHubClient({
+    token: 'tok-123', baseUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/api/v3/`, logger: memoryLogger([]),
+  })
+  t.teardown(async () => { await client.close(); upstream.close() })
+  await client.api.rest.users.getAuthenticated()
+  t.equal(seen[0]['user-agent']?.split(' ')[0], `github-issues-mcp-gateway/${pkg.version}`)
+  t.equal(seen[0].authorization, 'token tok-123')
+  t.match(seen[0].accept, 'application/vnd.github')
+})
+
+t.test('a repeated read is a conditional request; a 304 still returns the issue', async (t) => {
+  const h = await harness(t)
+  const first = await h.call('get_issue', issue(1))
+  const second = await h.call('get_issue', issue(1))
+  t.same(second, first, 'same answer from the cached body')
+  t.match(h.standin.requests, [{ status: 200 }, { status: 304, ifNoneMatch: /^W\/"/ }])
+  t.match(h.domain.stats(), { etagHits: 1, etagMisses: 0, etagEntries: 1 })
+})
+
+t.test('a write drops what it changed: the next read is unconditional and fresh', async (t) => {
+  const h = await harness(t)
+  await h.call('get_issue', issue(3))
+  await h.call('list_issues', { owner: 'octo-org', repo: 'widgets' })
+  await h.call('get_issue', issue(30))
+  await h.call('list_issues', { owner: 'octo-org', repo: 'gadgets' })
+  t.equal(h.domain.stats().etagEntries, 4)
+  await h.call('update_issue', { ...issue(3), labels: ['question'] })
+  t.equal(h.domain.stats().etagEntries, 1, 'every octo-org/widgets issue entry dropped, gadgets kept')
+  h.standin.requests.length = 0
+  const after = await h.call('get_issue', issue(3))
+  t.same((after.structuredContent as { labels: string[] }).labels, ['question'])
+  t.same(h.standin.requests, [{ method: 'GET', path: '/repos/octo-org/widgets/issues/3', status: 200 }], 'no If-None-Match sent')
+  await h.call('list_issues', { owner: 'octo-org', repo: 'gadgets' })
+  t.match(h.standin.requests.at(-1), { status: 304 }, 'another repository stays cached')
+})
+
+t.test('the cache is bounded', async (t) => {
+  const h = await harness(t, { domain: { etagCacheSize: 2 } })
+  for (const n of [1, 2, 3]) await h.call('get_issue', issue(n))
+  t.equal(h.domain.stats().etagEntries, 2)
+  h.standin.requests.length = 0
+  await h.call('get_issue', issue(1))
+  await h.call('get_issue', issue(3))
+  t.same(h.standin.requests.map((r) => r.status), [200, 304], 'the oldest entry was evicted, a recent one kept')
+})
+
+t.test('cache keys carry the credential identity, the Accept header and the URL', async (t) => {
+  const a = new EtagCache(10, 'id-a')
+  const b = new EtagCache(10, 'id-b')
+  t.not(a.key('application/json', 'https://x/repos/o/r'), b.key('application/json', 'https://x/repos/o/r'))
+  t.not(a.key('application/json', 'https://x/y'), a.key('application/vnd.github.text-match+json', 'https://x/y'))
+  t.same(invalidatedBy('/repos/o/r/issues/5/labels'), ['/repos/o/r/issues', '/search/issues'])
+  t.same(invalidatedBy('/user'), ['/user'])
+})
+
+t.test('close() ends the keep-alive pool', async (t) => {
+  const h = await harness(t)
+  await h.call('get_issue', issue(1))
+  await h.domain.close()
+  const res = await h.call('get_issue', issue(2))
+  t.equal(res.isError, true, 'no upstream after close')
+  t.match(textOf(res), /Could not reach GitHub/)
+})
+
+t.test('a read in flight during a write does not store its (maybe stale) copy', async (t) => {
+  const { withConditionalRequests } = await import('../../../src/github/upstream/conditional.js')
+  const { MemoryBody, PooledResponse, ResponseHeaders } = await import('../../../src/github/upstream/pool.js')
+  const cache = new EtagCache(10, 'id')
+  let release: (() => void) | undefined
+  const inner = async (url: string, init: { method?: string } = {}) => {
+    if ((init.method ?? 'GET') === 'GET') await new Promise<void>((resolve) => { release = resolve })
+    return new PooledResponse(200, url, new ResponseHeaders([['etag', 'W/"old"']]), new MemoryBody('{"title":"before the write"}'))
+  }
+  const fetch = withConditionalRequests(inner, cache, 'http://gh')
+  const reading = fetch('http://gh/repos/o/r/issues/3')
+  await fetch('http://gh/repos/o/r/issues/3', { method: 'PATCH', body: '{}' })
+  release!()
+  await reading
+  t.equal(cache.stats().etagEntries, 0, 'not cached: the write finished while it was in flight')
+  const again = fetch('http://gh/repos/o/r/issues/3')
+  release!()
+  await again
+  t.equal(cache.stats().etagEntries, 1, 'a read started after the write is cached as usual')
+})
+
+t.test('an issue changed on GitHub (new ETag) is answered fresh, not from a remembered answer', async (t) => {
+  const h = await harness(t)
+  const before = await h.call('get_issue', issue(2))
+  await h.call('get_issue', issue(2)) // a 304: the remembered answer
+  const seeded = h.standin.state.repos[0].issues.find((i) => i.number === 2)!
+  seeded.title = 'Retitled on github.com'
+  const after = await h.call('get_issue', issue(2))
+  t.match(h.standin.requests.map((r) => r.status), [200, 304, 200])
+  t.not(textOf(before).split('\n')[0], textOf(after).split('\n')[0])
+  t.match(textOf(after), /^## octo-org\/widgets#2: Retitled on github\.com/)
+  t.equal((after.structuredContent as { title: string }).title, 'Retitled on github.com')
+})
