@@ -83,7 +83,7 @@ t.test("Octokit's throttling plugin reads the stand-in's 403 as a secondary limi
   })
   const update = () => octokit.rest.issues.update({ owner: 'octo-org', repo: 'widgets', issue_number: 1, body: 'edited' })
   await update()
-  await t.rejects(update(), { status: 403 })
+  await t.rejects(update(), { status: 403, message: /secondary rate limit/ })
   t.equal(seen.length, 1)
   t.equal(seen[0].kind, 'secondary')
   t.ok(seen[0].retryAfter >= 1 && seen[0].retryAfter <= 60, 'the wait comes from retry-after')
