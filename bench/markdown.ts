@@ -85,7 +85,7 @@ average ${m.loadStart.toFixed(2)} at the start, ${m.loadEnd.toFixed(2)} at the e
 (baseline then gateway, alternating A B A B …), ${s.warmupSeconds} s un-measured warm-up per server and scenario.
 **Reported:** the median round by throughput, per server (its p50/p99 come from that same round).
 
-${throughputTable(r.scenarios)}
+${r.scenarios.length > 0 ? throughputTable(r.scenarios) : '_throughput scenarios not run_'}
 
 ${r.memory ? memoryTable(r.memory) : '_memory scenario not run_'}
 
@@ -95,10 +95,7 @@ ${r.agents ? agentTable(r.agents) : '_agent workload not run_'}
 
 ${targetsTable(r.targets)}
 
-## Every round
-
-${roundsTable(r.scenarios)}
-
+${r.scenarios.length > 0 ? `## Every round\n\n${roundsTable(r.scenarios)}\n` : ''}
 What each scenario measures, the targets and the method: [docs/benchmarks.md](../docs/benchmarks.md).
 The ${m.cpus} cores are shared by the load generator, the GitHub stand-in and the server under test: compare
 ratios within one run; absolute figures are this machine's.
