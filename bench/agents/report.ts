@@ -21,7 +21,7 @@ export interface AgentSide {
   errors: number
   /** Of those, tool errors saying GitHub's rate limit refused the call. */
   rateLimited: number
-  /** The first few distinct error texts, for the log. */
+  /** The first few distinct kinds of error text, for the log. */
   examples: string[]
 }
 
@@ -66,7 +66,8 @@ export function agentSide (samples: CallSample[], usage: StandinUsage, seconds: 
     byTool,
     errors: failed.length,
     rateLimited: failed.filter((s) => s.outcome === 'rate-limited').length,
-    examples: [...new Set(failed.map((s) => s.detail ?? s.outcome))].slice(0, 3)
+    // Error texts differ by request id or wait; their first words tell the kinds apart.
+    examples: [...new Set(failed.map((s) => (s.detail ?? s.outcome).slice(0, 100)))].slice(0, 3)
   }
 }
 
