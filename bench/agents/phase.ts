@@ -47,7 +47,7 @@ async function measure (github: Child, server: Child): Promise<AgentSide> {
 
 export async function agentWorkload (start: Start, stop: Stop, entries: { baseline: string, gateway: string }): Promise<AgentResult> {
   const github = await start('agent-standin', 'bench/children/agent-standin.ts', {
-    BENCH_STANDIN_LATENCY_MS: String(AGENTS.latencyMs), BENCH_STANDIN_EDITS_PER_SECOND: String(AGENTS.editsPerSecond)
+    STANDIN_LATENCY_MS: String(AGENTS.latencyMs), STANDIN_EDITS_PER_SECOND: String(AGENTS.editsPerSecond)
   })
   log(`agent_workload: stand-in at ${github.url}; ${AGENTS.agents} agents, ${AGENTS.seconds} s per server`)
   const baseline = await start('baseline', entries.baseline, serverEnv(github.url, false))
