@@ -1,6 +1,7 @@
 // `npm run bench`: the seed-design baseline against this gateway, same GitHub stand-in, one run.
 // Prints the tables, writes bench/results.json and bench/RESULTS.md, and exits 1 if any request
-// failed or answered wrongly (targets missed are reported, and fail the run with BENCH_STRICT=1).
+// failed or answered wrongly, the baseline's in the agent workload excepted (targets missed are
+// reported, and fail the run with BENCH_STRICT=1). What each scenario means: docs/benchmarks.md.
 import { writeFile } from 'node:fs/promises'
 import { cpus, loadavg, platform, release, totalmem } from 'node:os'
 import { join } from 'node:path'

@@ -2,13 +2,13 @@
 // limits, people editing). For each server: every tool checked once, the agents' sessions opened,
 // a warm-up, fresh secondary-limit windows, the measured run with the stand-in's usage read before
 // and after, the sessions closed.
-import { AGENTS, BENCH, serverEnv } from '../config.js'
-import type { Child } from '../procs.js'
 import type { FreshLimitsMessage, UsageMessage } from '../children/agent-standin.js'
+import { AGENTS, BENCH, serverEnv } from '../config.js'
+import { closeSession, openSession, post } from '../mcp-http.js'
+import type { Child } from '../procs.js'
 import { closeAgents, driveAgents, judge, openAgents } from './drive.js'
 import { agentSide, usageDelta, type AgentResult, type AgentSide } from './report.js'
 import { everyTool } from './workload.js'
-import { openSession, closeSession, post } from '../mcp-http.js'
 
 export type Start = (name: string, entry: string, env: Record<string, string>) => Promise<Child>
 export type Stop = (...children: Child[]) => Promise<void>
