@@ -2,7 +2,9 @@ import t from 'tap'
 import type { AddressInfo } from 'node:net'
 import { startGitHubStandin, SANDBOX_TOKEN, type StandinUsage } from '../../sandbox/github-standin.js'
 import { createBaseline } from '../../bench/baseline/server.js'
+import type { FreshLimitsMessage, UsageMessage } from '../../bench/children/agent-standin.js'
 import { API_KEY } from '../../bench/config.js'
+import { startChild } from '../../bench/procs.js'
 import { closeAgents, driveAgents, judge, openAgents, type CallSample } from '../../bench/agents/drive.js'
 import { editOnce } from '../../bench/agents/people.js'
 import { agentSide, agentTable, percentile, usageDelta } from '../../bench/agents/report.js'
@@ -137,4 +139,18 @@ t.test('targets: the gateway\'s agent-workload errors must be zero; the per-requ
   const row = (ratio: number) => evaluateTargets([scenarioResult(spread, [stats(100)], [stats(100 * ratio)], 0)], undefined)[0]
   t.match(row(2.1), { goal: '≥ 2×', met: true })
   t.match(row(1.9), { met: false })
+})
+
+t.test('the agent stand-in child: fleet seed, secondary limits on, usage and fresh windows over IPC', async (t) => {
+  const child = await startChild('agent-standin', 'bench/children/agent-standin.ts', { STANDIN_LATENCY_MS: '1', STANDIN_EDITS_PER_SECOND: '1' })
+  t.teardown(() => child.stop())
+  const search = () => fetch(`${child.url}/search/issues?q=repo:octo-org/fleet`, { headers: { authorization: `token ${SANDBOX_TOKEN}` } })
+  const usage = () => child.ask<UsageMessage>({ type: 'usage' }, 'usage')
+  const issue = await fetch(`${child.url}/repos/octo-org/fleet/issues/7`, { headers: { authorization: `token ${SANDBOX_TOKEN}` } })
+  t.match(await issue.json(), { title: fleetTitle(7) })
+  for (let i = 0; i < 30; i++) t.equal((await search()).status, 200)
+  t.equal((await search()).status, 403, 'the 31st search in a minute is refused')
+  t.match(await usage(), { type: 'usage', quotaSpent: 31, secondaryLimited: 1 }, 'primary quota lifted, spending counted')
+  await child.ask<FreshLimitsMessage>({ type: 'fresh-limits' }, 'fresh-limits')
+  t.equal((await search()).status, 200, 'fresh windows: searches are served again')
 })
