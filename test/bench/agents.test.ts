@@ -154,3 +154,15 @@ t.test('the agent stand-in child: fleet seed, secondary limits on, usage and fre
   await child.ask<FreshLimitsMessage>({ type: 'fresh-limits' }, 'fresh-limits')
   t.equal((await search()).status, 200, 'fresh windows: searches are served again')
 })
+
+t.test('the agent stand-in holds every answer back by its latency (a race, no clock: a minute loses to none)', async (t) => {
+  const slow = await startChild('agent-standin', 'bench/children/agent-standin.ts', { STANDIN_LATENCY_MS: '60000', STANDIN_EDITS_PER_SECOND: '1' })
+  const fast = await startGitHubStandin()
+  t.teardown(() => fast.close())
+  const get = (base: string) => fetch(`${base}/repos/octo-org/gadgets/issues/1`, { headers: { authorization: `token ${SANDBOX_TOKEN}` } })
+  const held = get(slow.url).then(() => 'slow answered', () => 'slow cut off')
+  const first = await Promise.race([held, get(fast.url).then(() => 'fast answered')])
+  t.equal(first, 'fast answered')
+  await slow.stop()
+  t.equal(await held, 'slow cut off', 'the held answer never came')
+})
