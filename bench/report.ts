@@ -1,5 +1,5 @@
 // Turning rounds into results: the median round per server, gateway/baseline ratios, and the
-// issue 4.5 targets checked against them. Pure functions; the runner and the tests share them.
+// targets (docs/benchmarks.md) checked against them. Pure functions; the runner and the tests share them.
 import { failures, type RoundStats } from './cannon.js'
 import type { AgentResult } from './agents/report.js'
 import type { MemoryRound } from './memory.js'

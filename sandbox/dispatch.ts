@@ -1,5 +1,6 @@
 // One request in, one wire answer out, in GitHub's order of checks: injected fault, credentials,
-// route, quota, secondary limits (when on), JSON body, handler; then ETag / If-None-Match (a 304 costs no quota).
+// route, quota, secondary limits (when on), JSON body, handler; then ETag / If-None-Match (a 304
+// costs no quota).
 import { createHash } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { Faults } from './faults.js'
