@@ -23,6 +23,18 @@ export const BENCH = {
   memorySessions: positiveInt('BENCH_MEMORY_SESSIONS', 2000)
 }
 
+/** The agent workload (bench/agents/): one measured run per server, after a warm-up. */
+export const AGENTS = {
+  /** Agents, each its own MCP session calling tools one after another. */
+  agents: positiveInt('BENCH_AGENTS', 20),
+  /** Measured seconds per server; searches are budgeted per minute, so at least 60 shows a full window. */
+  seconds: positiveInt('BENCH_AGENT_SECONDS', 60),
+  /** The stand-in's delay before every answer: GitHub's own latency. */
+  latencyMs: positiveInt('BENCH_AGENT_LATENCY_MS', 60),
+  /** People's edits to the hot issues per second, which change their ETags. */
+  editsPerSecond: positiveInt('BENCH_AGENT_EDITS_PER_SECOND', 2)
+}
+
 /** BENCH_ONLY=get_issue,memory runs a subset (scenario ids, or `memory`); unset runs everything. */
 export const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean)
 export const selected = (id: string): boolean => ONLY.length === 0 || ONLY.includes(id)

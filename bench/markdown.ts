@@ -1,4 +1,5 @@
 // The human-readable side of the results: the tables printed at the end of a run and RESULTS.md.
+import { agentTable, type AgentResult } from './agents/report.js'
 import type { RoundStats } from './cannon.js'
 import type { MemoryResult, ScenarioResult, Target } from './report.js'
 
@@ -16,6 +17,7 @@ export interface BenchResults {
   durationSeconds: number
   scenarios: ScenarioResult[]
   memory?: MemoryResult
+  agents?: AgentResult
   targets: Target[]
 }
 
@@ -83,42 +85,19 @@ average ${m.loadStart.toFixed(2)} at the start, ${m.loadEnd.toFixed(2)} at the e
 (baseline then gateway, alternating A B A B …), ${s.warmupSeconds} s un-measured warm-up per server and scenario.
 **Reported:** the median round by throughput, per server (its p50/p99 come from that same round).
 
-${throughputTable(r.scenarios)}
+${r.scenarios.length > 0 ? throughputTable(r.scenarios) : '_throughput scenarios not run_'}
 
 ${r.memory ? memoryTable(r.memory) : '_memory scenario not run_'}
 
-## Targets (issue 4, item 5)
+${r.agents ? agentTable(r.agents) : '_agent workload not run_'}
+
+## Targets
 
 ${targetsTable(r.targets)}
 
-## Every round
-
-${roundsTable(r.scenarios)}
-
-## How it was measured
-
-- **Baseline** (\`bench/baseline/\`): the seed tutorial's design — Express 5, the SDK's
-  \`StreamableHTTPServerTransport\`, a new \`McpServer\` per session with the nine tools registered on it (zod
-  schemas) and its own Octokit, the seed's \`AuthService\` (API key in a Set), \`RateLimiter\` (Map of key →
-  timestamps, sliding window) and CORS headers; sessions in a Map. Stateless variant: a new \`McpServer\` and
-  transport per request. It answers POSTs with SSE, as the SDK transport does by default.
-- **Gateway**: the real entry \`src/server.ts\`, \`NODE_ENV=production\`, \`LOG_LEVEL=warn\`, metrics on.
-- Both get the same key, the same GitHub stand-in (\`src/sandbox\`, its quotas lifted for the bench), and limits
-  they never reach (\`RATE_LIMIT_MAX=1000000\` per 1 s window; the short window keeps the baseline's
-  sliding-window log from growing with the bench's own request count). Every server, the stand-in and the load
-  generator run in separate processes on 127.0.0.1.
-- **Scenarios**: \`tools/call get_issue\` (octo-org/gadgets#1) and \`tools/list\`, each autocannon connection in
-  its own open session (opened before the round, as each agent holds its own); **session set-up**: every request a
-  complete \`initialize\` POST, which opens a session (closed again with DELETE after each round, untimed);
-  **stateless**: \`MCP_STATELESS=true\` gateway vs the baseline's per-request server, \`tools/call get_issue\`;
-  **memory**: a fresh process per measurement, 50 sessions opened and closed to warm up, full GC, then
-  ${s.memorySessions.toLocaleString('en-US')} sessions opened (initialize + notifications/initialized) and left idle, full GC, (after − before) / N.
-- **Correctness**: before any timing each server's answer is checked in full (the issue's title in get_issue, all
-  nine tools in tools/list, a protocolVersion from initialize); during the run every 2xx body must contain the
-  expected marker. Connection errors, timeouts, non-2xx and wrong answers are counted; any of them fails the run.
-- **Caveat — ${m.cpus} cores:** the load generator, the GitHub stand-in and the server under test share ${m.cpus}
-  CPU cores, so absolute figures are lower than on a dedicated server and both servers are measured under the same
-  contention. The ratios are the comparison; the absolute numbers are this machine's. Other work on the machine
-  (see the load average above) adds noise; alternating rounds spreads it over both servers, the median damps it.
+${r.scenarios.length > 0 ? `## Every round\n\n${roundsTable(r.scenarios)}\n` : ''}
+What each scenario measures, the targets and the method: [docs/benchmarks.md](../docs/benchmarks.md).
+The ${m.cpus} cores are shared by the load generator, the GitHub stand-in and the server under test: compare
+ratios within one run; absolute figures are this machine's.
 `
 }

@@ -11,6 +11,8 @@ export interface Child {
   name: string
   url: string
   memory (): Promise<MemoryMessage>
+  /** Sends `message` and resolves with the child's first message of type `reply`. */
+  ask<T extends { type: string }> (message: { type: string }, reply: T['type']): Promise<T>
   stop (): Promise<void>
 }
 
@@ -56,14 +58,16 @@ export async function startChild (name: string, entry: string, env: Record<strin
     if (!stopping) process.stderr.write(`bench: ${name} exited unexpectedly (code ${code}, signal ${signal})\n`)
   })
   const ready = await waitForMessage<ReadyMessage>(proc, 'ready', name, READY_TIMEOUT_MS)
+  const ask = <T extends { type: string }>(message: { type: string }, reply: T['type']): Promise<T> => {
+    const answer = waitForMessage<T>(proc, reply, name, 60_000)
+    proc.send(message)
+    return answer
+  }
   return {
     name,
     url: ready.url,
-    memory () {
-      const answer = waitForMessage<MemoryMessage>(proc, 'memory', name, 60_000)
-      proc.send({ type: 'memory' })
-      return answer
-    },
+    memory: () => ask<MemoryMessage>({ type: 'memory' }, 'memory'),
+    ask,
     async stop () {
       if (proc.exitCode !== null || proc.signalCode !== null) return
       stopping = true

@@ -1,6 +1,7 @@
 // Turning rounds into results: the median round per server, gateway/baseline ratios, and the
-// issue 4.5 targets checked against them. Pure functions; the runner and the tests share them.
+// targets (docs/benchmarks.md) checked against them. Pure functions; the runner and the tests share them.
 import { failures, type RoundStats } from './cannon.js'
+import type { AgentResult } from './agents/report.js'
 import type { MemoryRound } from './memory.js'
 import type { Scenario, ScenarioId } from './scenarios.js'
 
@@ -58,8 +59,8 @@ export function memoryResult (baseline: MemoryRound[], gateway: MemoryRound[]): 
   return { baseline: { rounds: baseline, median: b }, gateway: { rounds: gateway, median: g }, ratio: g.rssPerSession / b.rssPerSession }
 }
 
-/** Issue 4.5's targets: ratios per scenario, memory, and the gateway's p99 in every scenario. */
-export function evaluateTargets (scenarios: ScenarioResult[], memory: MemoryResult | undefined): Target[] {
+/** The targets: ratios per scenario, memory, the gateway's p99 in every scenario, no errors. */
+export function evaluateTargets (scenarios: ScenarioResult[], memory: MemoryResult | undefined, agents?: AgentResult): Target[] {
   const targets: Target[] = []
   for (const s of scenarios) {
     if (s.minRatio !== undefined) {
@@ -78,6 +79,10 @@ export function evaluateTargets (scenarios: ScenarioResult[], memory: MemoryResu
   }
   for (const s of scenarios) {
     targets.push({ name: `${s.title}: errors, non-2xx, wrong answers`, value: s.failures, goal: '0', met: s.failures === 0 })
+  }
+  if (agents) {
+    const errors = agents.gateway.errors
+    targets.push({ name: 'agent workload: gateway errors (rate-limited included)', value: errors, goal: '0', met: errors === 0 })
   }
   return targets
 }

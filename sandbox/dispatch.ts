@@ -1,11 +1,13 @@
 // One request in, one wire answer out, in GitHub's order of checks: injected fault, credentials,
-// route, quota, JSON body, handler; then ETag / If-None-Match (a 304 costs no quota).
+// route, quota, secondary limits (when on), JSON body, handler; then ETag / If-None-Match (a 304
+// costs no quota).
 import { createHash } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { Faults } from './faults.js'
 import { DOCS, fail, type Answer, type RouteCtx } from './http-kit.js'
 import type { Quota } from './quota.js'
 import { matchRoute } from './router.js'
+import { secondaryLimitAnswer, type SecondaryLimits } from './secondary-limits.js'
 
 export interface Incoming {
   method: string
@@ -23,6 +25,8 @@ export interface DispatchDeps {
   token: string
   faults: Faults
   quotas: { core: Quota; search: Quota }
+  /** Off unless the stand-in was asked to enforce them (the agent-workload benchmark). */
+  secondary?: SecondaryLimits
   requestId(): string
 }
 
@@ -71,6 +75,8 @@ export function dispatch(deps: DispatchDeps, req: Incoming): Wire {
       `for help, please include the request ID ${base['x-github-request-id']}.`,
     'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'))
   }
+  const wait = match && deps.secondary?.admit(req.method, match.bucket)
+  if (wait) return answer(secondaryLimitAnswer(base['x-github-request-id']), { 'retry-after': String(wait) })
   const result = route(deps, req, match)
   const isGet = req.method === 'GET' || req.method === 'HEAD'
   if (isGet && result.status === 200) {

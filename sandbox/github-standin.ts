@@ -8,6 +8,7 @@ import { dispatch, type DispatchDeps } from './dispatch.js'
 import { Faults, type Fault, type FaultMatch } from './faults.js'
 import { maxId, type RouteCtx } from './http-kit.js'
 import { Quota } from './quota.js'
+import { SecondaryLimits, type SecondaryLimitOptions } from './secondary-limits.js'
 import { createSeed } from './seed.js'
 import type { SeedData } from './types.js'
 
@@ -21,6 +22,18 @@ export interface StandinOptions {
   token?: string
   latencyMs?: number
   seed?: SeedData
+  /** Enforce GitHub's secondary limits (off by default: tests and the demo do not want them). */
+  secondaryLimits?: SecondaryLimitOptions
+}
+
+/** What clients cost the stand-in's token since start or reset(); a benchmark takes differences. */
+export interface StandinUsage {
+  requests: number
+  /** Answers that spent primary quota (core + search); a 304 does not, as on GitHub. */
+  quotaSpent: number
+  notModified: number
+  /** 403s for exceeding a secondary limit. */
+  secondaryLimited: number
 }
 
 export interface RequestLogEntry { method: string; path: string; status: number; ifNoneMatch?: string }
@@ -35,6 +48,9 @@ export interface GitHubStandin {
   setRateLimit(remaining: number, resetEpochSeconds?: number): void
   /** Search has its own quota (30/minute) on GitHub; tests of that bucket set it here. */
   setSearchRateLimit(remaining: number, resetEpochSeconds?: number): void
+  /** Fresh secondary-limit windows with these options, or `false` to stop enforcing them. */
+  setSecondaryLimits(opts: SecondaryLimitOptions | false): void
+  usage(): StandinUsage
   state: SeedData
 }
 
@@ -54,6 +70,8 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
   const quotas = { core: new Quota(5000, 3600), search: new Quota(30, 60) }
   let latencyMs = opts.latencyMs ?? 0
   let requestCount = 0
+  let served = 0
+  let notModified = 0
   const timers = new Set<NodeJS.Timeout>()
 
   const ctx: RouteCtx = {
@@ -65,6 +83,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
   }
   const deps: DispatchDeps = {
     ctx, token: opts.token ?? SANDBOX_TOKEN, faults, quotas,
+    secondary: opts.secondaryLimits && new SecondaryLimits(opts.secondaryLimits),
     requestId: () => `0000:00000:${(++requestCount).toString(16).toUpperCase().padStart(7, '0')}:0000000:00000000`,
   }
 
@@ -102,6 +121,8 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     if (wire.body !== undefined) wire.headers['content-length'] = String(Buffer.byteLength(wire.body))
     res.writeHead(wire.status, wire.headers)
     res.end(wire.body)
+    served++
+    if (wire.status === 304) notModified++
     if (requests.length >= LOG_CAP) requests.splice(0, LOG_CAP / 2)
     requests.push(inm === undefined
       ? { method, path: rawUrl, status: wire.status }
@@ -136,11 +157,21 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
       faults.clear()
       quotas.core.restore()
       quotas.search.restore()
+      served = 0
+      notModified = 0
+      deps.secondary = opts.secondaryLimits && new SecondaryLimits(opts.secondaryLimits)
       latencyMs = opts.latencyMs ?? 0
     },
     setLatency(ms) { latencyMs = Math.max(0, ms) },
     failNext(match, fault) { faults.add(match, fault) },
     setRateLimit(remaining, reset) { quotas.core.set(remaining, reset) },
     setSearchRateLimit(remaining, reset) { quotas.search.set(remaining, reset) },
+    setSecondaryLimits(limits) { deps.secondary = limits === false ? undefined : new SecondaryLimits(limits) },
+    usage: () => ({
+      requests: served,
+      quotaSpent: quotas.core.spent + quotas.search.spent,
+      notModified,
+      secondaryLimited: deps.secondary?.refused ?? 0,
+    }),
   }
 }

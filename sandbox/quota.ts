@@ -8,6 +8,8 @@ export class Quota {
   private limit: number
   private remaining: number
   private reset: number
+  /** Requests that spent quota since start or restore(), across windows (what a run cost). */
+  spent = 0
 
   constructor(private readonly defaultLimit: number, private readonly windowSec: number) {
     this.limit = defaultLimit
@@ -20,6 +22,7 @@ export class Quota {
     this.limit = this.defaultLimit
     this.remaining = this.defaultLimit
     this.reset = nowSec() + this.windowSec
+    this.spent = 0
   }
 
   /**
@@ -48,7 +51,10 @@ export class Quota {
 
   take(): void {
     this.refresh()
-    if (this.remaining > 0) this.remaining--
+    if (this.remaining > 0) {
+      this.remaining--
+      this.spent++
+    }
   }
 
   snapshot(): RateBucket {

@@ -1,0 +1,62 @@
+// The agent workload, baseline then gateway, against its own stand-in (GitHub's latency, secondary
+// limits, people editing). For each server: every tool checked once, the agents' sessions opened,
+// a warm-up, fresh secondary-limit windows, the measured run with the stand-in's usage read before
+// and after, the sessions closed.
+import type { FreshLimitsMessage, UsageMessage } from '../children/agent-standin.js'
+import { AGENTS, BENCH, serverEnv } from '../config.js'
+import { closeSession, openSession, post } from '../mcp-http.js'
+import type { Child } from '../procs.js'
+import { closeAgents, driveAgents, judge, openAgents } from './drive.js'
+import { agentSide, usageDelta, type AgentResult, type AgentSide } from './report.js'
+import { everyTool } from './workload.js'
+
+export type Start = (name: string, entry: string, env: Record<string, string>) => Promise<Child>
+export type Stop = (...children: Child[]) => Promise<void>
+
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+async function preflight (server: Child): Promise<void> {
+  const session = await openSession(server.url)
+  for (const call of everyTool()) {
+    const answer = await post(server.url, { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: call.name, arguments: call.arguments } }, session)
+    const { outcome, detail } = judge(call, answer.status, answer.messages)
+    if (outcome !== 'ok') throw new Error(`${server.name} answers ${call.name} wrongly in the agent workload: ${detail ?? outcome}`)
+  }
+  await closeSession(server.url, session)
+}
+
+async function measure (github: Child, server: Child): Promise<AgentSide> {
+  await preflight(server)
+  const sessions = await openAgents(server.url, AGENTS.agents)
+  const warm = await driveAgents(server.url, sessions, BENCH.warmupSeconds)
+  log(`agent_workload       warm-up   ${server.name.padEnd(9)} ${warm.length} calls`)
+  await github.ask<FreshLimitsMessage>({ type: 'fresh-limits' }, 'fresh-limits')
+  const before = await github.ask<UsageMessage>({ type: 'usage' }, 'usage')
+  const started = performance.now()
+  const samples = await driveAgents(server.url, sessions, AGENTS.seconds)
+  const seconds = (performance.now() - started) / 1000
+  const after = await github.ask<UsageMessage>({ type: 'usage' }, 'usage')
+  await closeAgents(server.url, sessions)
+  const side = agentSide(samples, usageDelta(before, after), seconds, AGENTS.latencyMs)
+  log(`agent_workload       measured  ${server.name.padEnd(9)} ${side.calls} calls in ${seconds.toFixed(1)} s, ` +
+    `quota ${side.quotaPer1000.toFixed(0)}/1000 calls, added p50 ${side.added.p50.toFixed(1)} ms p99 ${side.added.p99.toFixed(1)} ms, ` +
+    `errors ${side.errors} (${side.rateLimited} rate-limited)`)
+  for (const example of side.examples) log(`  e.g. ${example}`)
+  return side
+}
+
+export async function agentWorkload (start: Start, stop: Stop, entries: { baseline: string, gateway: string }): Promise<AgentResult> {
+  const github = await start('agent-standin', 'bench/children/agent-standin.ts', {
+    STANDIN_LATENCY_MS: String(AGENTS.latencyMs), STANDIN_EDITS_PER_SECOND: String(AGENTS.editsPerSecond)
+  })
+  log(`agent_workload: stand-in at ${github.url}; ${AGENTS.agents} agents, ${AGENTS.seconds} s per server`)
+  const baseline = await start('baseline', entries.baseline, serverEnv(github.url, false))
+  const gateway = await start('gateway', entries.gateway, serverEnv(github.url, false))
+  const result = {
+    settings: { ...AGENTS },
+    baseline: await measure(github, baseline),
+    gateway: await measure(github, gateway)
+  }
+  await stop(baseline, gateway, github)
+  return result
+}
