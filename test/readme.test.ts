@@ -1,6 +1,6 @@
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -36,6 +36,17 @@ t.test('the README is a front door: at most 300 lines, with a table of contents'
   }
   t.match(readme, 'npm ci && npm run demo')
   t.match(readme, 'npm ci && npm test')
+})
+
+t.test('troubleshooting quotes what the gateway really answers', async (t) => {
+  const source = ['src', 'plugins'].flatMap((dir) => readdirSync(new URL(`${dir}/`, ROOT), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts')).map((f) => read(`${dir}/${f}`))).join('\n')
+  const section = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('\n## ', readme.indexOf('## Troubleshooting') + 1))
+  // Rows for an HTTP answer: `401` "API key required" → the gateway's own text, cut before any figure.
+  const quoted = [...section.matchAll(/^\| `(\d{3})[^`]*` "([^"]+)"/gm)].map((m) => [m[1], m[2].split(/ N |…/)[0].trim()])
+  t.ok(quoted.length >= 8, `${quoted.length} quoted answers`)
+  for (const [status, text] of quoted) t.ok(source.includes(text), `${status} "${text}" is in the source`)
+  t.notMatch(source, /\bcode\(421\)|\b421\b/, 'the gateway itself never answers 421, as the table says')
 })
 
 /** One client's connection as its snippet describes it. */
