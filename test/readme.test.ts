@@ -1,4 +1,4 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -150,18 +150,31 @@ t.test('the TypeScript snippets type-check and run against the gateway', async (
   t.equal(app.sessions.size, 0, 'the snippet ends its session')
 })
 
-t.test('the key-keeping snippet keeps the key, and the server accepts only it', async (t) => {
-  const snippet = sh.find((b) => b.includes('openssl rand -base64 32') && b.includes('.env'))
-  if (!t.ok(snippet, 'a snippet generates a key into .env')) return
-  const dir = mkdtempSync(join(tmpdir(), 'readme-key-'))
+/** Runs a key-keeping snippet in a fresh directory; returns the directory and the kept key. */
+async function keepKey (t: Test, snippet: string): Promise<{ dir: string, key: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'docs-key-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  await run('bash', ['-euc', snippet!], { cwd: dir })
-
+  await run('bash', ['-euc', snippet], { cwd: dir })
   const key = readFileSync(join(dir, 'mcp-api-key.txt'), 'utf8').trim()
   t.ok(key.length >= 40, 'the key is kept in a file the user can read')
   t.equal(statSync(join(dir, 'mcp-api-key.txt')).mode & 0o077, 0, 'readable by its owner only')
-  const dotenv = readFileSync(join(dir, '.env'), 'utf8')
-  t.notOk(dotenv.includes(key), '.env holds the digest, not the key')
+  t.notOk(readFileSync(join(dir, '.env'), 'utf8').includes(key), '.env holds the digest, not the key')
+  return { dir, key }
+}
+
+async function accepts (t: Test, env: { NODE_ENV: string, AUTH_KEYS: string }, key: string) {
+  const github = await standin(t)
+  const app = await buildApp({ env: { ...env, LOG_LEVEL: 'silent', GITHUB_TOKEN: SANDBOX_TOKEN, GITHUB_API_URL: github.url } })
+  t.teardown(() => app.close())
+  const init = (key: string) => app.inject({ method: 'POST', url: '/mcp', headers: { ...MCP_HEADERS, 'x-api-key': key }, payload: initializeBody() })
+  t.equal((await init(key)).statusCode, 200, `${env.NODE_ENV} accepts the kept key`)
+  t.equal((await init(`${key}x`)).statusCode, 403, 'and nothing else')
+}
+
+t.test('the README keeps a key, starts with it from .env, and only that key gets in', async (t) => {
+  const snippet = sh.find((b) => b.includes('openssl rand -base64 32') && b.includes('mcp-api-key.txt'))
+  if (!t.ok(snippet, 'a snippet generates a key into .env')) return
+  const { dir, key } = await keepKey(t, snippet!)
 
   // The documented start line: .env reaches the process environment.
   const start = sh.find((b) => b.includes('. ./.env') && b.includes('npm start'))
@@ -171,12 +184,19 @@ t.test('the key-keeping snippet keeps the key, and the server accepts only it', 
   t.match(authKeys, /^sha256:[0-9a-f]{64}$/)
   t.equal(nodeEnv, 'production')
   t.ok(token, 'GITHUB_TOKEN comes from .env too')
+  await accepts(t, { NODE_ENV: nodeEnv, AUTH_KEYS: authKeys }, key)
+})
 
-  const github = await standin(t)
-  const app = await buildApp({ env: { NODE_ENV: nodeEnv, LOG_LEVEL: 'silent', AUTH_KEYS: authKeys, GITHUB_TOKEN: SANDBOX_TOKEN, GITHUB_API_URL: github.url } })
-  t.teardown(() => app.close())
-  const init = (key: string) => app.inject({ method: 'POST', url: '/mcp', headers: { ...MCP_HEADERS, 'x-api-key': key }, payload: initializeBody() })
-  t.equal((await init(key)).statusCode, 200, 'production accepts the kept key')
-  t.equal((await init(`${key}x`)).statusCode, 403, 'and nothing else')
+t.test('every other key-keeping snippet in docs/ works the same way', async (t) => {
+  const snippets = docFiles().filter((f) => f !== 'README.md').flatMap((file) => blocks(read(file))
+    .filter((b) => b.lang === 'sh' && b.code.includes('mcp-api-key.txt')).map((b) => ({ file, ...b })))
+  t.ok(snippets.length >= 1, `${snippets.length} in docs/`)
+  for (const s of snippets) {
+    await t.test(`${s.file}:${s.line}`, async (t) => {
+      const { dir, key } = await keepKey(t, s.code)
+      const authKeys = /^AUTH_KEYS=(.*)$/m.exec(readFileSync(join(dir, '.env'), 'utf8'))?.[1] ?? ''
+      await accepts(t, { NODE_ENV: 'production', AUTH_KEYS: authKeys }, key)
+    })
+  }
 })
 
