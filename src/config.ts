@@ -27,7 +27,7 @@ export const ConfigSchema = Type.Object(
       description: 'Comma-separated API keys; an entry may be `sha256:<64 hex>`. Development without keys: one random key is generated and printed'
     })),
     AUTH_KEYS_FILE: Type.Optional(Type.String({
-      description: 'Path of a JSON key file with named, scoped keys (see README, Security)', minLength: 1
+      description: 'Path of a JSON key file with named, scoped keys (docs/security.md, Scoped keys)', minLength: 1
     })),
     RATE_LIMIT_MAX: Int('Requests per window per API key', 60, 1, 1000000),
     RATE_LIMIT_WINDOW_MS: Int('Rate-limit window length', 60000, 1000, 86400000),
