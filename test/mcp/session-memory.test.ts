@@ -6,8 +6,8 @@ import { runInNewContext } from 'node:vm'
 import { createGitHubDomain } from '../../src/github/index.js'
 import { createSessionServer } from '../../src/mcp/session-server.js'
 import { FastifyTransport } from '../../src/mcp/transport.js'
-import { routeDirectly } from '../../src/mcp/direct-routing.js'
-import { FULL_ACCESS } from '../../src/mcp/access.js'
+import { routeDirectly } from '../../src/mcp/sdk-internals.js'
+import { FULL_ACCESS } from '../../src/auth/access.js'
 import { memoryLogger } from '../github/harness.js'
 
 setFlagsFromString('--expose-gc')

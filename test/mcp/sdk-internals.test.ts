@@ -2,7 +2,7 @@ import t from 'tap'
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
-import { routeDirectly } from '../../src/mcp/direct-routing.js'
+import { routeDirectly } from '../../src/mcp/sdk-internals.js'
 
 /** A transport that records what the server sends. */
 function recorder (): Transport & { sent: JSONRPCMessage[] } {
