@@ -81,7 +81,7 @@ export interface ErrorPolicy {
 }
 
 /**
- * What an invocation touches (a repository, a project...), read from its arguments: checked with
+ * What an invocation touches (a project, a folder, an account...), read from its arguments: checked with
  * the caller's access.reaches() before any handler runs, and named in the audit line.
  */
 export interface TargetHook {
