@@ -20,6 +20,15 @@ export interface ToolCallEvent {
   durationMs: number
 }
 
+/** Who is calling, as the HTTP layer's authentication established it. */
+export interface Caller {
+  /** Stable, safe to log: sessions belong to it. */
+  id: string
+  /** Key identity (name or hash prefix), never the key itself. */
+  name: string
+  access: CallerAccess
+}
+
 export interface SessionContext {
   /** Key identity (name or hash prefix), never the key itself. */
   keyName: string
