@@ -1,20 +1,10 @@
 import t from 'tap'
-import Fastify from 'fastify'
-import env from '../../plugins/env.js'
 import auth from '../../plugins/auth.js'
+import { buildPlugins, ok, type TestContext } from '../helper.js'
 
-// Issue 5 item 3: failed authentications are limited per client address (request.ip).
-interface Teardown { teardown (fn: () => unknown): void }
-
-async function build (t: Teardown, vars: Record<string, string>) {
-  const app = Fastify()
-  await app.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'test-token', ...vars } })
-  await app.register(auth)
-  app.post('/mcp', async () => ({ ok: true }))
-  await app.ready()
-  t.teardown(() => app.close())
-  return app
-}
+// Failed authentications are limited per client address (request.ip).
+const build = (t: TestContext, env: Record<string, string>) =>
+  buildPlugins(t, async (app) => { await app.register(auth); app.post('/mcp', ok) }, { env })
 
 type App = Awaited<ReturnType<typeof build>>
 const call = (app: App, headers: Record<string, string>, remoteAddress: string) =>
