@@ -21,6 +21,5 @@ export interface AccessPolicy {
  * application registers the concrete type by declaration merging (as Fastify decorations are
  * declared), so a domain's handlers can read what else its policy holds without a cast.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface AccessRegistry {}
 export type CallerAccess = AccessRegistry extends { access: infer A extends AccessPolicy } ? A : AccessPolicy

@@ -81,8 +81,8 @@ export interface ErrorPolicy {
 }
 
 /**
- * What an invocation touches (a project, a folder, an account...), read from its arguments: checked with
- * the caller's access.reaches() before any handler runs, and named in the audit line.
+ * What an invocation touches (a project, a folder, an account...), read from its arguments:
+ * checked with the caller's access.reaches() before any handler runs, and named in the audit line.
  */
 export interface TargetHook {
   /** The audit line's field name for the target. */

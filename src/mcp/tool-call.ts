@@ -15,7 +15,11 @@ import { RpcError } from './rpc-error.js'
 
 const MAX_REPORTED_ERRORS = 3
 
-/** Results of frozen tool outputs: built and serialised once per output object. */
+/**
+ * Results of frozen tool outputs: built and serialised once per output object. A WeakMap, not a
+ * property, because the outputs are the domain's frozen objects; it also lets a result go when
+ * the domain drops its output.
+ */
 const remembered = new WeakMap<ToolOutput<unknown>, CallToolResult>()
 
 function success (out: ToolOutput<unknown>): CallToolResult {
