@@ -57,7 +57,12 @@ function presentedKey (request: FastifyRequest): string | undefined {
   return /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
 }
 
-async function auth (app: FastifyInstance) {
+export interface AuthOptions {
+  /** The clock of the failure windows (tests move it instead of waiting). */
+  now?: () => number
+}
+
+async function auth (app: FastifyInstance, opts: AuthOptions) {
   if (!app.hasDecorator('authKeys')) await app.register(authKeys)
   app.decorateRequest('apiKey', null)
 
@@ -66,7 +71,7 @@ async function auth (app: FastifyInstance) {
   // valid keys through would turn 429-versus-200 into an oracle, and the guessing would go on.
   // Valid keys from other addresses are unaffected. IPv6 clients are counted per /64, as one
   // host usually owns the whole prefix.
-  const failures = new FailureCounter({ max: app.config.AUTH_FAILURE_MAX, windowMs: app.config.RATE_LIMIT_WINDOW_MS })
+  const failures = new FailureCounter({ max: app.config.AUTH_FAILURE_MAX, windowMs: app.config.RATE_LIMIT_WINDOW_MS, now: opts.now })
 
   // Counted when the app has metrics (plugin tests build the auth plugin alone).
   const metrics = app.hasDecorator('metrics') ? app.metrics : undefined

@@ -19,9 +19,7 @@ interface HealthBody {
 async function health (app: FastifyInstance) {
   // Decorated by the sessions and rate-limit-store plugins when registered at the root; read
   // defensively so this plugin stands alone.
-  const activeSessions = () => app.hasDecorator('sessions')
-    ? (app as unknown as { sessions: { size: number } }).sessions.size
-    : 0
+  const activeSessions = () => app.hasDecorator('sessions') ? app.sessions.size : 0
   const redis = () => {
     if (!app.hasDecorator('rateLimitStore')) return undefined
     const store: RateLimitStore = app.rateLimitStore

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { CompleteResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
 import { build, KEY_A, type TestContext } from './helper.js'
 
 // End to end over a real socket with the SDK's own client transport.
@@ -59,6 +60,41 @@ t.test('initialize → tools/list → tools/call → resources → prompts → D
 
   await transport.terminateSession()
   t.equal(app.sessions.size, 0, 'DELETE ended the session')
+})
+
+/** The error a request ends with, as the SDK client hands it to its user. */
+async function failure (request: () => Promise<unknown>): Promise<McpError> {
+  try {
+    await request()
+  } catch (error) {
+    if (error instanceof McpError) return error
+    throw error
+  }
+  throw new Error('expected the request to fail')
+}
+
+t.test('error messages reach the client with exactly one "MCP error <code>:" prefix', async (t) => {
+  const { url } = await listening(t)
+  const { client } = await connect(t, url)
+  const cases: Array<[string, () => Promise<unknown>, number, RegExp]> = [
+    ['resources/read of a missing issue', () => client.readResource({ uri: 'issue://octo-org/widgets/99999' }), -32002, /^Not found/i],
+    ['resources/read of an unknown URI', () => client.readResource({ uri: 'nothing://here' }), -32002, /^Resource not found: nothing:\/\/here$/],
+    ['prompts/get of an unknown prompt', () => client.getPrompt({ name: 'no-such-prompt' }), ErrorCode.InvalidParams, /^Unknown prompt: no-such-prompt$/],
+    ['prompts/get with bad arguments', () => client.getPrompt({ name: 'triage-issue', arguments: { owner: 'octo-org', repo: 'widgets', issue_number: 'x' } }),
+      ErrorCode.InvalidParams, /^Invalid arguments for prompt triage-issue: /],
+    ['tools/call of an unknown tool', () => client.callTool({ name: 'delete_repo', arguments: {} }), ErrorCode.InvalidParams, /^Unknown tool: delete_repo$/],
+    ['a malformed completion/complete', () => client.request({ method: 'completion/complete', params: { ref: { type: 'ref/prompt', name: 'triage-issue' } } } as never, CompleteResultSchema),
+      ErrorCode.InvalidParams, /^Invalid completion\/complete request: /],
+  ]
+  for (const [what, request, code, plain] of cases) {
+    const error = await failure(request)
+    t.equal(error.code, code, `${what}: code`)
+    const prefix = `MCP error ${code}: `
+    t.ok(error.message.startsWith(prefix), `${what}: the client adds the prefix once (${error.message})`)
+    const rest = error.message.slice(prefix.length)
+    t.notMatch(rest, /MCP error/, `${what}: and the server sent none`)
+    t.match(rest, plain, `${what}: the plain message`)
+  }
 })
 
 t.test('wrong key cannot connect', async (t) => {

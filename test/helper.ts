@@ -1,5 +1,7 @@
-import type { FastifyInstance } from 'fastify'
+import { Writable } from 'node:stream'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { buildApp } from '../src/app.js'
+import env from '../plugins/env.js'
 import { startGitHubStandin, SANDBOX_TOKEN, type GitHubStandin } from '../sandbox/github-standin.js'
 
 // Shared test harness: a GitHub stand-in on loopback plus the app built with test config.
@@ -33,6 +35,53 @@ export async function build (t: TestContext, env: Record<string, string> = {}): 
   t.teardown(() => app.close())
   return { app, github }
 }
+
+export interface PluginAppOptions {
+  /** Variables beyond the plugin-test defaults (NODE_ENV=test and a GitHub token). */
+  env?: Record<string, string>
+  /** When given, the app logs here (one JSON line per entry) at `logLevel` (default trace). */
+  logLines?: string[]
+  logLevel?: string
+}
+
+/** Registers the plugins under test, in order, with any route they guard. */
+export type PluginSetup = (app: FastifyInstance) => Promise<void>
+
+/** The one way plugin tests build an app: env validated first, as app.ts does, then `setup`. */
+async function pluginApp (setup: PluginSetup, opts: PluginAppOptions): Promise<FastifyInstance> {
+  const { logLines } = opts
+  const stream = new Writable({ write (chunk, _enc, done) { logLines?.push(String(chunk)); done() } })
+  const app = Fastify({ logger: logLines ? { level: opts.logLevel ?? 'trace', stream } : false })
+  try {
+    await app.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'test-token', ...opts.env } })
+    await setup(app)
+    await app.ready()
+  } catch (err) {
+    await app.close().catch(() => {})
+    throw err
+  }
+  return app
+}
+
+/** A plugin app, ready, closed when the test ends. */
+export async function buildPlugins (t: TestContext, setup: PluginSetup, opts: PluginAppOptions = {}): Promise<FastifyInstance> {
+  const app = await pluginApp(setup, opts)
+  t.teardown(() => app.close())
+  return app
+}
+
+/** The error that stops such an app from starting, or null when it starts (and is closed again). */
+export async function startError (setup: PluginSetup, opts: PluginAppOptions = {}): Promise<Error | null> {
+  try {
+    await (await pluginApp(setup, opts)).close()
+    return null
+  } catch (err) {
+    return err as Error
+  }
+}
+
+/** The route a guard plugin protects in a plugin test. */
+export const ok = async () => ({ ok: true })
 
 export const MCP_HEADERS = {
   'content-type': 'application/json',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { ConfigError } from '../config.js'
-import type { Scope } from '../mcp/access.js'
+import { SCOPES, keyAccess, type Scope } from './access.js'
 import { entryDigest, identityFor, type StoredKey } from './keys.js'
 
 // AUTH_KEYS_FILE: named, scoped keys. Validated by hand rather than with a schema library so
@@ -8,7 +8,6 @@ import { entryDigest, identityFor, type StoredKey } from './keys.js'
 //   {"keys":[{"name":"triage-bot","key":"sha256:<64 hex>","scopes":["issues:read"],
 //             "repos":["octo-org/*"],"rateLimit":{"max":120,"windowMs":60000}}]}
 
-const SCOPES: readonly Scope[] = ['issues:read', 'issues:write']
 const ENTRY_FIELDS = new Set(['name', 'key', 'scopes', 'repos', 'rateLimit'])
 // Names appear in logs and audit lines: keep them short and free of spaces or control characters.
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/
@@ -65,11 +64,11 @@ function parseEntry (entry: Record<string, unknown>, fail: (problem: string) => 
   if (typeof key !== 'string' || key.length === 0) return fail('key must be a non-empty string')
   const digest = entryDigest(key) ?? fail('key starts with "sha256:" but is not followed by 64 hex digits')
 
-  let granted = new Set(SCOPES)
+  let granted: readonly Scope[] = SCOPES
   if (scopes !== undefined) {
     if (!Array.isArray(scopes) || scopes.length === 0) return fail('scopes must be a non-empty array')
     scopes.forEach((s: unknown, i) => { if (!SCOPES.includes(s as Scope)) fail(`scopes[${i}] must be issues:read or issues:write`) })
-    granted = new Set(scopes as Scope[])
+    granted = scopes as Scope[]
   }
 
   let allowed: string[] | null = null
@@ -81,7 +80,7 @@ function parseEntry (entry: Record<string, unknown>, fail: (problem: string) => 
     allowed = repos as string[]
   }
 
-  const identity = { ...identityFor(digest, name), access: { scopes: granted, repos: allowed } }
+  const identity = { ...identityFor(digest, name), access: keyAccess(granted, allowed) }
   if (rateLimit === undefined) return { digest, identity }
   if (!isObject(rateLimit) || !isInt(rateLimit.max, 1) || !isInt(rateLimit.windowMs, 1000) || Object.keys(rateLimit).length !== 2) {
     return fail('rateLimit must be {"max": integer >= 1, "windowMs": integer >= 1000}')

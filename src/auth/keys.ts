@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import { FULL_ACCESS, type Access } from '../mcp/access.js'
+import { FULL_ACCESS, type Access } from './access.js'
 import { ConfigError } from '../config.js'
 
 /** Who is calling: what the rate limiter, sessions and logs see. Never the raw key. */

@@ -1,52 +1,25 @@
-// What one API key may do: the scopes decide which tools exist for it, the repo globs decide
-// which repositories any tool, resource or prompt may touch. Checked here, before GitHub is asked.
+// What the MCP layer asks about a caller, and nothing more. The policy behind the answers (which
+// grants exist, what a target is, how a refusal is worded) belongs to whoever authenticated the
+// caller: see src/auth/access.ts.
 
-export type Scope = 'issues:read' | 'issues:write'
-export type ToolAccess = 'read' | 'write'
+/** A handler either only reads or also changes something; tools declare which. */
+export type AccessKind = 'read' | 'write'
 
-export interface Access {
-  scopes: ReadonlySet<Scope>
-  /** 'owner/repo' globs such as 'octo-org/*'; null means every repository the token can see. */
-  repos: readonly string[] | null
+export interface AccessPolicy {
+  /** Whether the caller may use handlers of this kind at all; also decides what the lists show. */
+  may (kind: AccessKind): boolean
+  /** Whether the caller may touch `target`, as the catalog's target hook names it. */
+  reaches (target: string): boolean
+  /** Words for the model when may(kind) is false; `subject` names what was refused ("Tool x"). */
+  refuseKind (subject: string, kind: AccessKind): string
+  /** Words for the model when reaches(target) is false. */
+  refuseTarget (target: string): string
 }
 
-export const FULL_ACCESS: Access = Object.freeze({
-  scopes: new Set<Scope>(['issues:read', 'issues:write']),
-  repos: null,
-})
-
-export function allows (access: Access, needed: ToolAccess): boolean {
-  return access.scopes.has(needed === 'read' ? 'issues:read' : 'issues:write')
-}
-
-export interface RepoMatcher {
-  /** True when 'owner/repo' is inside the allowlist (GitHub names are case-insensitive). */
-  (fullName: string): boolean
-}
-
-const ALLOW_ALL: RepoMatcher = () => true
-// Keys keep the same repos array for every session they open, so the compiled matcher is built
-// once per key, not once per session.
-const compiled = new WeakMap<readonly string[], RepoMatcher>()
-
-export function repoMatcher (access: Access): RepoMatcher {
-  if (access.repos === null) return ALLOW_ALL
-  let matcher = compiled.get(access.repos)
-  if (matcher === undefined) {
-    const patterns = access.repos.map(globToRegExp)
-    matcher = (fullName) => patterns.some((p) => p.test(fullName))
-    compiled.set(access.repos, matcher)
-  }
-  return matcher
-}
-
-/** '*' matches within one path segment, so 'octo-org/*' never reaches 'octo-org-evil/x'. */
-export function globToRegExp (glob: string): RegExp {
-  const body = glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')
-  return new RegExp(`^${body}$`, 'i')
-}
-
-export function repoRefusal (fullName: string): string {
-  return `Access to ${fullName} is not permitted for this API key. ` +
-    'Ask the gateway operator to add it to the key\'s repository allowlist.'
-}
+/**
+ * The access object handlers receive. The MCP layer only asks it the AccessPolicy questions; the
+ * application registers the concrete type by declaration merging (as Fastify decorations are
+ * declared), so a domain's handlers can read what else its policy holds without a cast.
+ */
+export interface AccessRegistry {}
+export type CallerAccess = AccessRegistry extends { access: infer A extends AccessPolicy } ? A : AccessPolicy

@@ -1,8 +1,8 @@
-// The shapes a domain module registers into the catalog. Nothing here knows about GitHub or
+// The shapes a domain module registers into the catalog. Nothing here knows about a domain or
 // HTTP: a tool is a schema pair plus a function, and the catalog does the rest.
 import type { Static, TObject } from '@sinclair/typebox'
 import type { GetPromptResult, LoggingLevel } from '@modelcontextprotocol/sdk/types.js'
-import type { Access, ToolAccess } from './access.js'
+import type { AccessKind, CallerAccess } from './access.js'
 
 export interface ToolHints {
   readOnlyHint: boolean
@@ -13,7 +13,7 @@ export interface ToolHints {
 
 /** What a handler may use while it runs; built per request, never per session. */
 export interface RequestContext {
-  access: Access
+  access: CallerAccess
   /** Aborted when the client cancels the request or the session closes. */
   signal: AbortSignal
 }
@@ -39,7 +39,7 @@ export interface ToolSpec<I extends TObject = TObject, O extends TObject = TObje
   name: string
   title: string
   description: string
-  access: ToolAccess
+  access: AccessKind
   input: I
   output: O
   hints: ToolHints
@@ -74,10 +74,21 @@ export interface CompleterSpec {
 
 /** Turns whatever a handler threw into words for the model or a JSON-RPC error for the client. */
 export interface ErrorPolicy {
-  /** `internal` marks a bug rather than a GitHub answer: it is logged with its stack, never shown. */
+  /** `internal` marks a bug rather than an upstream answer: it is logged with its stack, never shown. */
   toolError (error: unknown): { message: string, internal: boolean }
   /** For prompts/get and resources/read, which answer failures with JSON-RPC errors. */
   protocolError (error: unknown, kind: 'prompt' | 'resource'): Error
+}
+
+/**
+ * What an invocation touches (a project, a folder, an account...), read from its arguments:
+ * checked with the caller's access.reaches() before any handler runs, and named in the audit line.
+ */
+export interface TargetHook {
+  /** The audit line's field name for the target. */
+  label: string
+  /** The target the arguments name, or null when they name none (it is then not checked). */
+  of (args: Readonly<Record<string, unknown>>): string | null
 }
 
 export interface CatalogSpec {
@@ -86,6 +97,11 @@ export interface CatalogSpec {
   templates: ResourceTemplateSpec[]
   completers: CompleterSpec[]
   errors: ErrorPolicy
+  /** Sent to every client in the initialize result: how to use these tools safely. */
+  instructions: string
+  /** The logger name on notifications/message the handlers send. */
+  logger: string
+  target?: TargetHook
 }
 
 /** Identity functions that keep each spec's schema types tied to its handler. */

@@ -7,10 +7,10 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import type {
   ListPromptsResult, ListResourceTemplatesResult, ListToolsResult, Tool,
 } from '@modelcontextprotocol/sdk/types.js'
-import { allows, type Access } from './access.js'
+import type { AccessPolicy } from './access.js'
 import { stable } from './stable-json.js'
 import type {
-  CatalogSpec, CompleterSpec, ErrorPolicy, PromptSpec, ResourceTemplateSpec, ToolSpec,
+  CatalogSpec, CompleterSpec, ErrorPolicy, PromptSpec, ResourceTemplateSpec, TargetHook, ToolSpec,
 } from './catalog-types.js'
 
 export * from './catalog-types.js'
@@ -61,10 +61,12 @@ function describePrompt (spec: PromptSpec): ListPromptsResult['prompts'][number]
   }
 }
 
-// Scope combinations index the precomputed lists: bit 1 = issues:read, bit 2 = issues:write.
-function scopeIndex (access: Access): number {
-  return (allows(access, 'read') ? 1 : 0) | (allows(access, 'write') ? 2 : 0)
+// What a caller may do indexes the precomputed lists: bit 1 = may read, bit 2 = may write.
+function accessIndex (access: AccessPolicy): number {
+  return (access.may('read') ? 1 : 0) | (access.may('write') ? 2 : 0)
 }
+
+const NO_TARGET: TargetHook = { label: 'target', of: () => null }
 
 export class Catalog {
   readonly tools: ReadonlyMap<string, Compiled<ToolSpec>>
@@ -72,6 +74,9 @@ export class Catalog {
   readonly templates: ReadonlyArray<Compiled<ResourceTemplateSpec>>
   readonly completers: ReadonlyMap<string, CompleterSpec>
   readonly errors: ErrorPolicy
+  readonly instructions: string
+  readonly logger: string
+  readonly target: TargetHook
   private readonly toolLists: ListToolsResult[]
   private readonly promptLists: ListPromptsResult[]
   private readonly templateLists: ListResourceTemplatesResult[]
@@ -82,6 +87,9 @@ export class Catalog {
     this.templates = spec.templates.map((r) => ({ spec: r, check: TypeCompiler.Compile(r.params) }))
     this.completers = new Map(spec.completers.map((c) => [c.argument, c]))
     this.errors = spec.errors
+    this.instructions = spec.instructions
+    this.logger = spec.logger
+    this.target = spec.target ?? NO_TARGET
     if (this.tools.size !== spec.tools.length) throw new Error('duplicate tool name in catalog')
 
     const described = spec.tools.map((t) => ({ access: t.access, tool: describeTool(t) }))
@@ -98,22 +106,22 @@ export class Catalog {
       const permitted = described.filter((d) => (d.access === 'read' ? bits & 1 : bits & 2) !== 0)
       // stable(): deep-frozen, and serialised once for every answer (see stable-json.ts).
       this.toolLists.push(stable({ tools: permitted.map((d) => d.tool) }))
-      // Prompts and resources read issues, so they exist only for keys that may read.
+      // Prompts and resources only read, so they exist only for callers that may read.
       this.promptLists.push(stable(bits & 1 ? prompts : { prompts: [] }))
       this.templateLists.push(stable(bits & 1 ? templates : { resourceTemplates: [] }))
     }
   }
 
-  /** The tools/list result for this key's scopes: the same object every time, never rebuilt. */
-  toolsList (access: Access): ListToolsResult {
-    return this.toolLists[scopeIndex(access)]
+  /** The tools/list result for what this caller may do: the same object every time, never rebuilt. */
+  toolsList (access: AccessPolicy): ListToolsResult {
+    return this.toolLists[accessIndex(access)]
   }
 
-  promptsList (access: Access): ListPromptsResult {
-    return this.promptLists[scopeIndex(access)]
+  promptsList (access: AccessPolicy): ListPromptsResult {
+    return this.promptLists[accessIndex(access)]
   }
 
-  templatesList (access: Access): ListResourceTemplatesResult {
-    return this.templateLists[scopeIndex(access)]
+  templatesList (access: AccessPolicy): ListResourceTemplatesResult {
+    return this.templateLists[accessIndex(access)]
   }
 }

@@ -2,7 +2,6 @@
 // typing aid, so an upstream failure, or a reference to something that does not exist, yields
 // no suggestions rather than an error.
 import { type CompleteRequest, type CompleteResult } from '@modelcontextprotocol/sdk/types.js'
-import { allows } from './access.js'
 import type { Catalog, RequestContext } from './catalog.js'
 import type { Logger } from './session-context.js'
 
@@ -29,7 +28,7 @@ export async function complete (
   const names = argumentsOf(catalog, params.ref)
   const { name, value } = params.argument
   const completer = catalog.completers.get(name)
-  if (!names.includes(name) || completer === undefined || !allows(ctx.access, 'read')) return NONE
+  if (!names.includes(name) || completer === undefined || !ctx.access.may('read')) return NONE
   let candidates: string[]
   try {
     candidates = await completer.complete(value, params.context?.arguments ?? {}, ctx)

@@ -1,5 +1,5 @@
 // What the HTTP layer hands to each MCP session: who is calling and what they may do.
-import type { Access } from './access.js'
+import type { CallerAccess } from './access.js'
 
 /** pino-compatible: only what the MCP layer calls. */
 export interface Logger {
@@ -14,15 +14,25 @@ export interface Logger {
 export interface ToolCallEvent {
   tool: string
   key: string
-  repo: string | null
+  /** What the call touched, as the catalog's target hook names it (audited under its label). */
+  target: string | null
   outcome: 'ok' | 'error' | 'refused'
   durationMs: number
+}
+
+/** Who is calling, as the HTTP layer's authentication established it. */
+export interface Caller {
+  /** Stable, safe to log: sessions belong to it. */
+  id: string
+  /** Key identity (name or hash prefix), never the key itself. */
+  name: string
+  access: CallerAccess
 }
 
 export interface SessionContext {
   /** Key identity (name or hash prefix), never the key itself. */
   keyName: string
-  access: Access
+  access: CallerAccess
   logger: Logger
   onToolCall?: (event: ToolCallEvent) => void
 }

@@ -27,7 +27,10 @@ export class SessionStore {
   private readonly perKey = new Map<string, number>()
   private readonly sweeper: NodeJS.Timeout
 
-  constructor (private readonly limits: SessionLimits, private readonly onExpire?: (s: Session) => void) {
+  private readonly now: () => number
+
+  constructor (private readonly limits: SessionLimits, private readonly onExpire?: (s: Session) => void, now: () => number = Date.now) {
+    this.now = now
     // Sweeping at a fraction of the TTL bounds how long past its TTL an idle session can live.
     const every = Math.max(250, Math.min(limits.idleTtlMs / 4, 30_000))
     this.sweeper = setInterval(() => this.sweep(), every).unref()
@@ -41,7 +44,9 @@ export class SessionStore {
     return 'ok'
   }
 
+  /** Stores a new session, seen now. */
   add (session: Session): void {
+    session.lastSeen = this.now()
     this.sessions.set(session.id, session)
     this.perKey.set(session.keyId, (this.perKey.get(session.keyId) ?? 0) + 1)
     // The server's transport may close on its own (e.g. protocol error): forget it then too.
@@ -52,7 +57,7 @@ export class SessionStore {
   get (id: string, keyId: string): Session | undefined {
     const session = this.sessions.get(id)
     if (!session || session.keyId !== keyId) return undefined
-    session.lastSeen = Date.now()
+    session.lastSeen = this.now()
     return session
   }
 
@@ -73,7 +78,7 @@ export class SessionStore {
     await Promise.allSettled([...this.sessions.keys()].map((id) => this.close(id)))
   }
 
-  sweep (now = Date.now()): void {
+  sweep (now = this.now()): void {
     for (const s of this.sessions.values()) {
       if (now - s.lastSeen >= this.limits.idleTtlMs && !s.transport.busy) {
         this.onExpire?.(s)

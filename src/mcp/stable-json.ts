@@ -1,24 +1,27 @@
 // Results that never change for the life of the process (the catalog's list results, remembered
-// tool outputs) are serialised once. tools/list is ~21 KB of JSON: stringifying it on every call
-// was a quarter of the gateway's CPU for that request in the benchmark, and its text holds
-// non-ASCII characters (– →), so even a cached string cost a UTF-8 length scan (Fastify's
-// content-length) and a UTF-8 encoding (the socket write) per answer, ~30 µs together. A JSON
-// answer is therefore sent as bytes encoded once.
+// tool outputs) are serialised once. tools/list is large: stringifying it on every call was a big
+// share of that request's cost (bench/PROFILE.md), and its text holds non-ASCII characters (– →),
+// so even a cached string costs a UTF-8 length scan (Fastify's content-length) and a UTF-8
+// encoding (the socket write) per answer. A JSON answer is therefore sent as bytes encoded once.
 import { deepFreeze } from '../deep-freeze.js'
 
 /** A stable value's JSON, and the same text as UTF-8 bytes once an answer has needed them. */
 interface Serialised { json: string, bytes?: Buffer }
-const serialised = new WeakMap<object, Serialised>()
+// A symbol-keyed, non-enumerable property: invisible to JSON.stringify, Object.values (so
+// deepFreeze leaves the holder writable for the lazy bytes) and the SDK, and it lives and dies
+// with its value.
+const SERIALISED = Symbol('serialised JSON')
+type Stable = { [SERIALISED]?: Serialised }
 
 /** Declares `value` immutable (deep-frozen, so a later write throws) and caches its JSON. */
 export function stable<T extends object> (value: T): T {
-  deepFreeze(value)
-  serialised.set(value, { json: JSON.stringify(value) })
-  return value
+  if (cached(value) !== undefined) return value // already declared (a list shared by two entries)
+  Object.defineProperty(value, SERIALISED, { value: { json: JSON.stringify(value) } satisfies Serialised })
+  return deepFreeze(value)
 }
 
 const cached = (value: unknown): Serialised | undefined =>
-  value !== null && typeof value === 'object' ? serialised.get(value) : undefined
+  value !== null && typeof value === 'object' ? (value as Stable)[SERIALISED] : undefined
 
 /** The cached JSON of a value passed to stable(), else undefined. */
 export function stableJson (value: unknown): string | undefined {

@@ -1,21 +1,25 @@
-// tools/call against the shared catalog: scope check, validation, repo allowlist, run, audit.
+// tools/call against the shared catalog: access check, validation, target check, run, audit.
 // Refusals and bad arguments are isError results (MCP 2025-11-25: input validation errors are
 // tool execution errors, so the model can read them and correct itself); only an unknown tool
 // name is a protocol error.
 import { Value } from '@sinclair/typebox/value'
 import type { TypeCheck } from '@sinclair/typebox/compiler'
 import type { TObject } from '@sinclair/typebox'
-import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
-import { allows, repoMatcher, repoRefusal } from './access.js'
+import { ErrorCode, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { Catalog, ToolContext } from './catalog.js'
 import type { ToolOutput } from './catalog-types.js'
 import { stable } from './stable-json.js'
 import type { SessionContext, ToolCallEvent } from './session-context.js'
 import { AccessRefusal, ToolError } from './tool-errors.js'
+import { RpcError } from './rpc-error.js'
 
 const MAX_REPORTED_ERRORS = 3
 
-/** Results of frozen tool outputs: built and serialised once per output object. */
+/**
+ * Results of frozen tool outputs: built and serialised once per output object. A WeakMap, not a
+ * property, because the outputs are the domain's frozen objects; it also lets a result go when
+ * the domain drops its output.
+ */
 const remembered = new WeakMap<ToolOutput<unknown>, CallToolResult>()
 
 function success (out: ToolOutput<unknown>): CallToolResult {
@@ -44,39 +48,31 @@ export function describeInvalid (check: TypeCheck<TObject>, value: unknown): str
   return problems.join('; ')
 }
 
-/** 'owner/repo' when the arguments name one; the catalog checks it against the allowlist. */
-function repoOf (args: Record<string, unknown>): string | null {
-  if (typeof args.owner !== 'string' || typeof args.repo !== 'string') return null
-  return `${args.owner}/${args.repo}`.slice(0, 140) // 39 + 1 + 100: an unvalidated name cannot flood the log
-}
+/** Arguments are not validated yet when the target is read: a long one must not flood the log. */
+const MAX_TARGET = 140
 
 export async function callTool (
   catalog: Catalog, name: string, rawArgs: Record<string, unknown> | undefined,
   session: SessionContext, ctx: ToolContext,
 ): Promise<CallToolResult> {
   const tool = catalog.tools.get(name)
-  if (tool === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 64)}`)
+  if (tool === undefined) throw new RpcError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 64)}`)
   const started = performance.now()
   const args = Value.Default(tool.spec.input, rawArgs ?? {}) as Record<string, unknown>
-  const repo = repoOf(args)
+  const target = catalog.target.of(args)?.slice(0, MAX_TARGET) ?? null
   const finish = (outcome: ToolCallEvent['outcome'], result: CallToolResult): CallToolResult => {
-    const event: ToolCallEvent = {
-      tool: name, key: session.keyName, repo, outcome, durationMs: Math.round(performance.now() - started),
-    }
-    session.logger.info(event, 'tool call')
-    session.onToolCall?.(event)
+    const durationMs = Math.round(performance.now() - started)
+    session.logger.info({ tool: name, key: session.keyName, [catalog.target.label]: target, outcome, durationMs }, 'tool call')
+    session.onToolCall?.({ tool: name, key: session.keyName, target, outcome, durationMs })
     return result
   }
 
-  if (!allows(ctx.access, tool.spec.access)) {
-    const scope = tool.spec.access === 'read' ? 'issues:read' : 'issues:write'
-    return finish('refused', failure(`Tool ${name} is not available to this API key: it needs the ${scope} scope.`))
-  }
+  if (!ctx.access.may(tool.spec.access)) return finish('refused', failure(ctx.access.refuseKind(`Tool ${name}`, tool.spec.access)))
   if (!tool.check.Check(args)) {
     return finish('error', failure(`Invalid arguments for ${name}: ${describeInvalid(tool.check, args)}. ` +
       'Fix these arguments and call the tool again.'))
   }
-  if (repo !== null && !repoMatcher(ctx.access)(repo)) return finish('refused', failure(repoRefusal(repo)))
+  if (target !== null && !ctx.access.reaches(target)) return finish('refused', failure(ctx.access.refuseTarget(target)))
 
   try {
     const out = await tool.spec.run(args, ctx)

@@ -1,9 +1,9 @@
-import { PassThrough } from 'node:stream'
+import type { PassThrough } from 'node:stream'
 import type { FastifyReply } from 'fastify'
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js'
 import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js'
-import { messageBody, messageJson } from './stable-json.js'
-import { SSE_HEADERS, StandaloneStream, sseEvent } from './sse.js'
+import { PostExchange, type PostAnswer } from './post-exchange.js'
+import { StandaloneStream } from './sse.js'
 
 /**
  * A Fastify-native MCP Streamable HTTP server transport for one session (or one stateless request).
@@ -11,21 +11,9 @@ import { SSE_HEADERS, StandaloneStream, sseEvent } from './sse.js'
  * Why not the SDK's StreamableHTTPServerTransport: it converts every request and response to
  * Web Request/Response objects and writes to the raw socket, bypassing Fastify's hooks. Here the
  * route has already validated headers, session and body; this class only routes JSON-RPC
- * messages between HTTP exchanges and the SDK `Server`, answering through Fastify's reply.
- *
- * A POST carrying requests is answered with plain JSON when nothing but the responses is sent
- * (the common, cheapest case), and upgraded to an SSE stream the moment the server sends a
- * notification or request tied to one of those requests (progress, logging, elicitation).
- * The spec lets the server pick either content type; the choice is made before any byte is sent.
+ * messages between HTTP exchanges (post-exchange.ts) and the SDK `Server`, answering through
+ * Fastify's reply.
  */
-interface PostExchange {
-  reply: FastifyReply
-  pending: Set<RequestId>
-  responses: JSONRPCMessage[]
-  batch: boolean
-  sse?: PassThrough
-  settle: (payload: string | Buffer | PassThrough) => void
-}
 
 const isResponse = (m: JSONRPCMessage): m is JSONRPCMessage & { id: RequestId } =>
   'id' in m && ('result' in m || 'error' in m)
@@ -60,20 +48,23 @@ export class FastifyTransport implements Transport {
    * Hands a POST's messages to the server. Resolves with what the route returns: the JSON
    * body (text, or bytes for a stable result), an SSE stream, or null when the POST held only notifications/responses (→ 202).
    */
-  dispatch (reply: FastifyReply, messages: JSONRPCMessage[], batch: boolean, extra: MessageExtraInfo): Promise<string | Buffer | PassThrough | null> {
+  dispatch (reply: FastifyReply, messages: JSONRPCMessage[], batch: boolean, extra: MessageExtraInfo): Promise<PostAnswer | null> {
     const requests = messages.filter(isRequest)
     if (requests.length === 0) {
       this.deliver(messages, extra)
       return Promise.resolve(null)
     }
     return new Promise((resolve) => {
-      const exchange: PostExchange = { reply, pending: new Set(), responses: [], batch, settle: resolve }
+      const exchange = new PostExchange(reply, batch, resolve)
       for (const r of requests) {
         exchange.pending.add(r.id)
         this.exchanges.set(r.id, exchange)
       }
       // A client that goes away mid-call cancels its requests, so upstream work stops too.
-      reply.raw.once('close', () => this.abandon(exchange))
+      reply.raw.once('close', () => exchange.abandon((requestId) => {
+        this.exchanges.delete(requestId)
+        this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'client disconnected' } })
+      }))
       this.deliver(messages, extra)
     })
   }
@@ -89,8 +80,7 @@ export class FastifyTransport implements Transport {
       const exchange = id === undefined ? undefined : this.exchanges.get(id)
       if (id === undefined || exchange === undefined) continue
       this.exchanges.delete(id)
-      exchange.pending.delete(id)
-      if (exchange.pending.size === 0) this.finish(exchange)
+      exchange.cancelled(id)
     }
   }
 
@@ -118,49 +108,9 @@ export class FastifyTransport implements Transport {
       if (id === undefined) this.standalone?.send(message)
       return
     }
-    if (!isResponse(message)) {
-      this.upgrade(exchange).write(sseEvent(message))
-      return
-    }
-    exchange.pending.delete(message.id)
+    if (!isResponse(message)) return exchange.sendRelated(message)
     this.exchanges.delete(message.id)
-    if (exchange.sse) exchange.sse.write(sseEvent(message))
-    else exchange.responses.push(message)
-    if (exchange.pending.size === 0) this.finish(exchange)
-  }
-
-  /** Every request of the exchange is answered (or cancelled): end the HTTP response. */
-  private finish (exchange: PostExchange): void {
-    if (exchange.sse) exchange.sse.end()
-    else if (exchange.responses.length === 0) this.upgrade(exchange).end() // all cancelled: an empty stream
-    else {
-      exchange.reply.type('application/json; charset=utf-8')
-      exchange.settle(exchange.batch ? `[${exchange.responses.map(messageJson).join(',')}]` : messageBody(exchange.responses[0]))
-    }
-  }
-
-  private upgrade (exchange: PostExchange): PassThrough {
-    if (exchange.sse) return exchange.sse
-    const sse = new PassThrough()
-    exchange.sse = sse
-    exchange.reply.headers(SSE_HEADERS)
-    for (const earlier of exchange.responses) sse.write(sseEvent(earlier))
-    exchange.responses = []
-    exchange.settle(sse)
-    return sse
-  }
-
-  /** The HTTP exchange ended: tell the server to cancel whatever is still unanswered. */
-  private abandon (exchange: PostExchange): void {
-    if (exchange.pending.size === 0) return
-    for (const requestId of exchange.pending) {
-      this.exchanges.delete(requestId)
-      this.onmessage?.({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId, reason: 'client disconnected' } })
-    }
-    exchange.pending.clear()
-    // Let the route's handler finish; nothing can be written to a closed connection anyway.
-    if (exchange.sse) exchange.sse.end()
-    else exchange.settle('')
+    exchange.answer(message.id, message)
   }
 
   async close (): Promise<void> {

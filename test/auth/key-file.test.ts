@@ -15,14 +15,17 @@ t.test('a valid file: plain and hashed keys, defaults for scopes, repos and rate
   })
   t.equal(keys.length, 2)
   t.same(keys[0].digest, Buffer.from(hex('triage-secret'), 'hex'))
-  t.same(keys[0].identity, {
+  t.has(keys[0].identity, {
     name: 'triage-bot', id: hex('triage-secret').slice(0, 16),
     access: { scopes: new Set(['issues:read']), repos: ['octo-org/*', 'a/b'] }, rateLimit: { max: 120, windowMs: 60000 }
   })
-  t.same(keys[1].identity, {
+  t.has(keys[1].identity, {
     name: 'writer', id: hex('writer-secret').slice(0, 16), access: { scopes: new Set(['issues:read', 'issues:write']), repos: null }
   })
   t.notOk('rateLimit' in keys[1].identity)
+  const triage = keys[0].identity.access
+  t.ok(triage.may('read') && !triage.may('write'), 'the scopes decide what the MCP layer allows')
+  t.ok(triage.reaches('octo-org/widgets') && !triage.reaches('octo-user/dotfiles'), 'the globs decide what it reaches')
 })
 
 t.test('every invalid entry is named, and no message quotes a key', async (t) => {

@@ -13,7 +13,7 @@ t.test('entries: plain keys are hashed, sha256:<hex> is taken as the digest, mal
 
 t.test('parseAuthKeys: full access, hash-derived name and id; errors name the position only', async (t) => {
   const [key] = parseAuthKeys(['alpha'])
-  t.same(key.identity, {
+  t.has(key.identity, {
     name: `key-${hex('alpha').slice(0, 8)}`, id: hex('alpha').slice(0, 16), access: { scopes: new Set(['issues:read', 'issues:write']), repos: null }
   })
   t.equal(parseAuthKeys([`sha256:${hex('alpha')}`])[0].identity.id, key.identity.id, 'the hashed form has the same identity')

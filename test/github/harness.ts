@@ -6,8 +6,8 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { startGitHubStandin, type GitHubStandin, type StandinOptions } from '../../sandbox/github-standin.js'
 import { createGitHubDomain, type GitHubDomain, type GitHubDomainOptions } from '../../src/github/index.js'
-import { createSessionServer, type Access, type Logger, type ToolCallEvent } from '../../src/mcp/session-server.js'
-import { FULL_ACCESS } from '../../src/mcp/access.js'
+import { createSessionServer, type Logger, type ToolCallEvent } from '../../src/mcp/session-server.js'
+import { FULL_ACCESS, type Access } from '../../src/auth/access.js'
 
 export interface LogLine { level: string, obj: Record<string, unknown>, msg?: string }
 

@@ -3,14 +3,14 @@
 import t from 'tap'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createGitHubDomain } from '../../src/github/index.js'
-import { FULL_ACCESS, type Access } from '../../src/mcp/access.js'
+import { FULL_ACCESS, keyAccess, type Scope } from '../../src/auth/access.js'
 import { memoryLogger } from '../github/harness.js'
 
 const FIXTURE = new URL('../fixtures/tools-list.json', import.meta.url)
 const domain = createGitHubDomain({ token: 'unused', baseUrl: 'http://127.0.0.1:9', logger: memoryLogger([]) })
 t.teardown(() => domain.close())
 const { catalog } = domain
-const only = (...scopes: Array<'issues:read' | 'issues:write'>): Access => ({ scopes: new Set(scopes), repos: null })
+const only = (...scopes: Scope[]) => keyAccess(scopes, null)
 
 t.test('tools/list matches the committed fixture (UPDATE_FIXTURES=1 regenerates it)', async (t) => {
   const actual = JSON.parse(JSON.stringify(catalog.toolsList(FULL_ACCESS)))

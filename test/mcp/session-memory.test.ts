@@ -1,13 +1,13 @@
-// An idle session must stay small: the bench's memory target (<= 1/5 of the seed design's
-// ~140 KiB) depends on it, and a per-session zod schema once quietly made it ~39 KiB.
+// An idle session must stay small: the bench's memory target (at most a fifth of the seed
+// design's, bench/PROFILE.md) depends on it, and a per-session zod schema once quietly broke it.
 import t from 'tap'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { createGitHubDomain } from '../../src/github/index.js'
 import { createSessionServer } from '../../src/mcp/session-server.js'
 import { FastifyTransport } from '../../src/mcp/transport.js'
-import { routeDirectly } from '../../src/mcp/direct-routing.js'
-import { FULL_ACCESS } from '../../src/mcp/access.js'
+import { routeDirectly } from '../../src/mcp/sdk-internals.js'
+import { FULL_ACCESS } from '../../src/auth/access.js'
 import { memoryLogger } from '../github/harness.js'
 
 setFlagsFromString('--expose-gc')

@@ -8,10 +8,11 @@ import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js'
 import { ErrorCode, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js'
 import { harness, memoryLogger, textOf, type LogLine } from '../github/harness.js'
 import { createGitHubDomain } from '../../src/github/index.js'
-import { createSessionServer, SERVER_INFO, type Access } from '../../src/mcp/session-server.js'
+import { createSessionServer, SERVER_INFO } from '../../src/mcp/session-server.js'
+import { FULL_ACCESS, keyAccess } from '../../src/auth/access.js'
 import pkg from '../../package.json' with { type: 'json' }
 
-const readOnly: Access = { scopes: new Set(['issues:read']), repos: null }
+const readOnly = keyAccess(['issues:read'], null)
 const widgets = { owner: 'octo-org', repo: 'widgets' }
 
 t.test('declares its capabilities and identity', async (t) => {
@@ -38,7 +39,7 @@ t.test('a read-only key sees no write tools and is refused if it calls one anywa
 })
 
 t.test('repositories outside the allowlist are refused without a GitHub request', async (t) => {
-  const h = await harness(t, { access: { scopes: new Set(['issues:read', 'issues:write']), repos: ['octo-org/*'] } })
+  const h = await harness(t, { access: keyAccess(['issues:read', 'issues:write'], ['octo-org/*']) })
   const res = await h.call('get_issue', { owner: 'octo-user', repo: 'dotfiles', issue_number: 1 })
   t.equal(res.isError, true)
   t.match(textOf(res), /Access to octo-user\/dotfiles is not permitted/)
@@ -46,7 +47,7 @@ t.test('repositories outside the allowlist are refused without a GitHub request'
   await t.rejects(h.client.getPrompt({ name: 'weekly-summary', arguments: { owner: 'octo-user', repo: 'dotfiles' } }),
     { code: ErrorCode.InvalidParams, message: /not permitted/ })
   t.equal(h.standin.requests.length, 0)
-  t.match(h.events.at(-1), { tool: 'get_issue', repo: 'octo-user/dotfiles', outcome: 'refused' })
+  t.match(h.events.at(-1), { tool: 'get_issue', target: 'octo-user/dotfiles', outcome: 'refused' })
   const ok = await h.call('get_issue', { ...widgets, issue_number: 1 })
   t.notOk(ok.isError, 'allowed repositories still work')
 })
@@ -145,7 +146,6 @@ t.test('cancelling a tool call aborts the upstream request', async (t) => {
 /** A session server on an empty catalog, spoken to with raw JSON-RPC messages. */
 async function rawServer () {
   const { InMemoryTransport } = await import('@modelcontextprotocol/sdk/inMemory.js')
-  const { createSessionServer, FULL_ACCESS } = await import('../../src/mcp/session-server.js')
   const { Catalog } = await import('../../src/mcp/catalog.js')
   const catalog = new Catalog({ tools: [], prompts: [], templates: [], completers: [], errors: { toolError: () => ({ content: [], isError: true }), protocolError: (e: unknown) => e as Error } } as unknown as ConstructorParameters<typeof Catalog>[0])
   const server = createSessionServer(catalog, { keyName: 'k', access: FULL_ACCESS, logger: memoryLogger([]) })
@@ -168,7 +168,7 @@ async function rawServer () {
 t.test('a malformed tools/call is InvalidParams with a short message, not an internal error', async (t) => {
   const raw = await rawServer()
   const reply = await raw.ask({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_issue', arguments: [] } })
-  t.match(reply, { id: 1, error: { code: -32602, message: /^MCP error -32602: Invalid tools\/call request: params\.arguments: / } })
+  t.match(reply, { id: 1, error: { code: -32602, message: /^Invalid tools\/call request: params\.arguments: / } })
   t.notMatch(JSON.stringify(reply), /\[\\n/, 'no multi-line zod dump')
   await raw.close()
 })

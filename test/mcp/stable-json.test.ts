@@ -12,6 +12,8 @@ t.test('stable results are frozen deeply and spliced into responses', async (t) 
   t.equal(messageJson(plain), JSON.stringify(plain), 'other results are stringified as usual')
   t.equal(stableJson({}), undefined)
   t.equal(stableJson(null), undefined)
+  t.same(Object.keys(list), ['tools'], 'the cached JSON is not an own enumerable key')
+  t.equal(JSON.stringify(list), '{"tools":[{"name":"a","inputSchema":{"type":"object"}}]}', 'nor part of the JSON')
 })
 
 t.test('a stable result is sent as bytes encoded once, identical to its JSON text', async (t) => {

@@ -1,20 +1,10 @@
 import t from 'tap'
-import Fastify from 'fastify'
-import env from '../../plugins/env.js'
 import auth from '../../plugins/auth.js'
+import { buildPlugins, ok, type TestContext } from '../helper.js'
 
-// Issue 5 item 3: failed authentications are limited per client address (request.ip).
-interface Teardown { teardown (fn: () => unknown): void }
-
-async function build (t: Teardown, vars: Record<string, string>) {
-  const app = Fastify()
-  await app.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'test-token', ...vars } })
-  await app.register(auth)
-  app.post('/mcp', async () => ({ ok: true }))
-  await app.ready()
-  t.teardown(() => app.close())
-  return app
-}
+// Failed authentications are limited per client address (request.ip).
+const build = (t: TestContext, env: Record<string, string>, now?: () => number) =>
+  buildPlugins(t, async (app) => { await app.register(auth, { now }); app.post('/mcp', ok) }, { env })
 
 type App = Awaited<ReturnType<typeof build>>
 const call = (app: App, headers: Record<string, string>, remoteAddress: string) =>
@@ -50,4 +40,16 @@ t.test('brute force: successes do not count; IPv6 clients are counted per /64', 
   t.equal((await call(app, { 'x-api-key': 'y' }, '2001:db8:1:1::2')).statusCode, 403)
   t.equal((await call(app, { 'x-api-key': 'valid-secret' }, '2001:db8:1:1::ffff')).statusCode, 429, 'same /64')
   t.equal((await call(app, { 'x-api-key': 'valid-secret' }, '2001:db8:1:2::1')).statusCode, 200, 'another /64')
+})
+
+t.test('brute force: the block lasts exactly the window (a moved clock, no waiting)', async (t) => {
+  let now = 1_000_000
+  const app = await build(t, { AUTH_KEYS: 'valid-secret', AUTH_FAILURE_MAX: '1', RATE_LIMIT_WINDOW_MS: '60000' }, () => now)
+  t.equal((await call(app, { 'x-api-key': 'guess' }, '203.0.113.9')).statusCode, 403)
+  now += 59_000
+  const blocked = await call(app, { 'x-api-key': 'valid-secret' }, '203.0.113.9')
+  t.equal(blocked.statusCode, 429)
+  t.equal(blocked.headers['retry-after'], '1', 'one second of the window left')
+  now += 1_000
+  t.equal((await call(app, { 'x-api-key': 'valid-secret' }, '203.0.113.9')).statusCode, 200, 'a new window starts clean')
 })

@@ -2,44 +2,24 @@ import t from 'tap'
 import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
-import Fastify from 'fastify'
-import env from '../../plugins/env.js'
+import type { FastifyInstance } from 'fastify'
 import auth from '../../plugins/auth.js'
+import { buildPlugins, startError as failsToStart, type TestContext } from '../helper.js'
 
-interface Teardown { teardown (fn: () => unknown): void }
 const hex = (key: string) => createHash('sha256').update(key).digest('hex')
 
-async function build (t: Teardown, vars: Record<string, string>, logLines?: string[]) {
-  const stream = new Writable({ write (chunk, _enc, done) { logLines?.push(String(chunk)); done() } })
-  const app = Fastify({ logger: logLines ? { level: 'trace', stream } : false })
-  await app.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'test-token', ...vars } })
+/** Auth alone, guarding a route that answers with the identity it was given. */
+async function setup (app: FastifyInstance) {
   await app.register(auth)
   app.post('/mcp', async (request) => {
     const key = request.apiKey!
     return { name: key.name, id: key.id, scopes: [...key.access.scopes], repos: key.access.repos, rateLimit: key.rateLimit ?? null }
   })
-  await app.ready()
-  t.teardown(() => app.close())
-  return app
 }
+const build = (t: TestContext, env: Record<string, string>, logLines?: string[]) => buildPlugins(t, setup, { env, logLines })
+const startError = (env: Record<string, string>) => failsToStart(setup, { env })
 
 type App = Awaited<ReturnType<typeof build>>
-
-/** The error that stops an app with these variables from starting, or null. */
-async function startError (vars: Record<string, string>): Promise<Error | null> {
-  const app = Fastify()
-  try {
-    await app.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'x', ...vars } })
-    await app.register(auth)
-    await app.ready()
-    return null
-  } catch (err) {
-    return err as Error
-  } finally {
-    await app.close().catch(() => {})
-  }
-}
 const call = (app: App, headers: Record<string, string> = {}, remoteAddress = '10.0.0.1') =>
   app.inject({ method: 'POST', url: '/mcp', headers, remoteAddress, payload: {} })
 

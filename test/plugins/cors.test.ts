@@ -1,23 +1,17 @@
 import t from 'tap'
-import Fastify, { type FastifyPluginAsync } from 'fastify'
-import env from '../../plugins/env.js'
+import type { FastifyPluginAsync } from 'fastify'
 import hosts from '../../plugins/hosts.js'
 import cors from '../../plugins/cors.js'
 import auth from '../../plugins/auth.js'
 import rateLimit from '../../plugins/rate-limit.js'
+import { buildPlugins, ok, type TestContext } from '../helper.js'
 
-interface Teardown { teardown (fn: () => unknown): void }
-
-async function build (t: Teardown, vars: Record<string, string>, plugins: FastifyPluginAsync[] = [cors]) {
-  const app = Fastify()
-  await app.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'test-token', ...vars } })
-  for (const plugin of plugins) await app.register(plugin)
-  app.post('/mcp', async () => ({ ok: true }))
-  app.get('/mcp', async () => ({ ok: true }))
-  await app.ready()
-  t.teardown(() => app.close())
-  return app
-}
+const build = (t: TestContext, env: Record<string, string>, plugins: FastifyPluginAsync[] = [cors]) =>
+  buildPlugins(t, async (app) => {
+    for (const plugin of plugins) await app.register(plugin)
+    app.post('/mcp', ok)
+    app.get('/mcp', ok)
+  }, { env })
 
 type App = Awaited<ReturnType<typeof build>>
 const preflight = (app: App, origin: string, method = 'POST') => app.inject({

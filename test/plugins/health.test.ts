@@ -1,24 +1,18 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
-import Fastify, { type FastifyInstance } from 'fastify'
-import env from '../../plugins/env.js'
+import type { FastifyInstance } from 'fastify'
 import lifecycle from '../../plugins/lifecycle.js'
 import health from '../../plugins/health.js'
 import { rateLimitStore } from '../../plugins/rate-limit.js'
+import { buildPlugins, startError, type TestContext } from '../helper.js'
 
-interface Teardown { teardown (fn: () => unknown): void }
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
-async function build (t: Teardown, before?: (app: FastifyInstance) => Promise<void>) {
-  const app = Fastify()
-  await app.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'test-token' } })
+const build = (t: TestContext, before?: (app: FastifyInstance) => Promise<void>) => buildPlugins(t, async (app) => {
   await app.register(lifecycle)
   await before?.(app)
   await app.register(health)
-  await app.ready()
-  t.teardown(() => app.close())
-  return app
-}
+})
 
 t.test('GET /health: ok with uptime, sessions and version; no redis field without Redis', async (t) => {
   const app = await build(t)
@@ -68,10 +62,7 @@ t.test('readiness is 503 once shutdown began; liveness stays 200', async (t) => 
 })
 
 t.test('needs lifecycle; closes cleanly', async (t) => {
-  const alone = Fastify()
-  await alone.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'x' } })
-  await t.rejects(async () => { await alone.register(health); await alone.ready() }, /lifecycle/)
-  await alone.close().catch(() => {})
+  t.match((await startError(async (app) => { await app.register(health) }))?.message, /dependency 'lifecycle'/)
 
   const app = await build({ teardown () {} })
   await app.close()

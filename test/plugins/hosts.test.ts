@@ -1,19 +1,9 @@
 import t from 'tap'
-import Fastify from 'fastify'
-import env from '../../plugins/env.js'
 import hosts, { hostMatcher, parseHost } from '../../plugins/hosts.js'
+import { buildPlugins, ok, type TestContext } from '../helper.js'
 
-interface Teardown { teardown (fn: () => unknown): void }
-
-async function build (t: Teardown, vars: Record<string, string>) {
-  const app = Fastify()
-  await app.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'test-token', ...vars } })
-  await app.register(hosts)
-  app.get('/mcp', async () => ({ ok: true }))
-  await app.ready()
-  t.teardown(() => app.close())
-  return app
-}
+const build = (t: TestContext, env: Record<string, string>) =>
+  buildPlugins(t, async (app) => { await app.register(hosts); app.get('/mcp', ok) }, { env })
 
 const status = async (app: Awaited<ReturnType<typeof build>>, host: string) =>
   (await app.inject({ method: 'GET', url: '/mcp', headers: { host } })).statusCode
@@ -75,10 +65,7 @@ t.test('parseHost and hostMatcher', async (t) => {
 })
 
 t.test('closes cleanly', async (t) => {
-  const app = Fastify()
-  await app.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'x' } })
-  await app.register(hosts)
-  await app.ready()
+  const app = await build({ teardown () {} }, {})
   await app.close()
   t.pass('closed')
 })

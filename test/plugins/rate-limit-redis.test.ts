@@ -2,37 +2,28 @@ import t from 'tap'
 import { once } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import { createServer, connect, type Socket, type AddressInfo } from 'node:net'
-import { Writable } from 'node:stream'
-import Fastify from 'fastify'
 import type { Redis } from 'ioredis'
-import env from '../../plugins/env.js'
 import lifecycle from '../../plugins/lifecycle.js'
 import auth from '../../plugins/auth.js'
 import health from '../../plugins/health.js'
 import rateLimit, { rateLimitStore } from '../../plugins/rate-limit.js'
+import { buildPlugins, ok, type TestContext } from '../helper.js'
 
 // Against the real Redis on 127.0.0.1:6379, arranged as app.ts does: the store at the root so
 // health can read it, auth and the limiter in the /mcp scope.
-interface Teardown { teardown (fn: () => unknown): void }
 // A fresh Redis key prefix per app (or per pair of replicas), so runs never share counters.
 const freshNameSpace = () => `test-rl-${randomBytes(6).toString('hex')}:`
 
-async function build (t: Teardown, vars: Record<string, string>, logLines?: string[], nameSpace = freshNameSpace()) {
-  const stream = new Writable({ write (chunk, _enc, done) { logLines?.push(String(chunk)); done() } })
-  const app = Fastify({ logger: logLines ? { level: 'info', stream } : false })
-  await app.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'test-token', AUTH_KEYS: 'key-a,key-b', ...vars } })
+const build = (t: TestContext, env: Record<string, string>, logLines?: string[], nameSpace = freshNameSpace()) => buildPlugins(t, async (app) => {
   await app.register(lifecycle)
   await app.register(rateLimitStore)
   await app.register(health)
   await app.register(async (api) => {
     await api.register(auth)
     await api.register(rateLimit, { nameSpace })
-    api.post('/mcp', async () => ({ ok: true }))
+    api.post('/mcp', ok)
   })
-  await app.ready()
-  t.teardown(() => app.close())
-  return app
-}
+}, { env: { AUTH_KEYS: 'key-a,key-b', ...env }, logLines, logLevel: 'info' })
 
 type App = Awaited<ReturnType<typeof build>>
 const call = (app: App, key: string) => app.inject({ method: 'POST', url: '/mcp', headers: { 'x-api-key': key }, payload: {} })

@@ -1,24 +1,16 @@
 import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import Fastify from 'fastify'
-import env from '../../plugins/env.js'
 import auth from '../../plugins/auth.js'
 import rateLimit from '../../plugins/rate-limit.js'
+import { buildPlugins, ok, startError, type TestContext } from '../helper.js'
 
 // The in-process store. Redis (shared budgets, outages): rate-limit-redis.test.ts.
-interface Teardown { teardown (fn: () => unknown): void }
-
-async function build (t: Teardown, vars: Record<string, string>) {
-  const app = Fastify()
-  await app.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'test-token', AUTH_KEYS: 'key-a,key-b', ...vars } })
+const build = (t: TestContext, env: Record<string, string>) => buildPlugins(t, async (app) => {
   await app.register(auth)
   await app.register(rateLimit)
-  app.post('/mcp', async () => ({ ok: true }))
-  await app.ready()
-  t.teardown(() => app.close())
-  return app
-}
+  app.post('/mcp', ok)
+}, { env: { AUTH_KEYS: 'key-a,key-b', ...env } })
 
 type App = Awaited<ReturnType<typeof build>>
 const call = (app: App, key: string) => app.inject({ method: 'POST', url: '/mcp', headers: { 'x-api-key': key }, payload: {} })
@@ -64,10 +56,7 @@ t.test('a key file entry overrides the default limit for that key only', async (
 
 
 t.test('requires auth; closes cleanly', async (t) => {
-  const alone = Fastify()
-  await alone.register(env, { env: { NODE_ENV: 'test', GITHUB_TOKEN: 'x' } })
-  await t.rejects(async () => { await alone.register(rateLimit); await alone.ready() }, /auth/)
-  await alone.close().catch(() => {})
+  t.match((await startError(async (app) => { await app.register(rateLimit) }))?.message, /dependency 'auth'/)
 
   const app = await build({ teardown () {} }, {})
   await app.close()

@@ -1,7 +1,7 @@
 // completion/complete for owner, repo and issue numbers, answered from cheap GitHub listings
 // (the token's own repositories, a repository's open issues), memoized for a minute and always
 // filtered through the key's repository allowlist.
-import { repoMatcher, type Access } from '../../mcp/access.js'
+import { repoMatcher, type Access } from '../../auth/access.js'
 import type { CompleterSpec, RequestContext } from '../../mcp/catalog.js'
 import type { GitHubApi } from '../upstream/client.js'
 import type { DomainModule } from './module.js'

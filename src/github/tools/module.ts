@@ -1,6 +1,6 @@
 // How a domain area contributes to the catalog: a function of the shared GitHub client that
 // returns its tools, prompts, resource templates and completers. index.ts lists them all.
-import type { CatalogSpec, ToolHints } from '../../mcp/catalog.js'
+import type { CatalogSpec, TargetHook, ToolHints } from '../../mcp/catalog.js'
 import type { GitHubApi } from '../upstream/client.js'
 
 export type CatalogParts = Partial<Pick<CatalogSpec, 'tools' | 'prompts' | 'templates' | 'completers'>>
@@ -13,3 +13,13 @@ export const READ_HINTS: ToolHints = { readOnlyHint: true, destructiveHint: fals
 export const ISSUE_BODY_MAX = 8000
 export const COMMENT_BODY_MAX = 2000
 export const LIST_BODY_MAX = 300
+
+/**
+ * The repository a call touches: every tool, prompt and resource template that reaches one names
+ * it as `owner` + `repo`. The catalog checks it against the key's allowlist before any handler
+ * runs and audits it as `repo`; search_issues names none and confines its query itself.
+ */
+export const REPOSITORY: TargetHook = {
+  label: 'repo',
+  of: (args) => typeof args.owner === 'string' && typeof args.repo === 'string' ? `${args.owner}/${args.repo}` : null,
+}

@@ -1,7 +1,7 @@
 // Keeps search_issues inside a key's repository allowlist and on issues unless asked otherwise.
 // Scope qualifiers (repo:, org:, user:) are OR-ed by GitHub, so a query naming any repository
 // outside the allowlist is refused, and a query naming none gets the allowlist appended.
-import { repoMatcher, type Access } from '../../mcp/access.js'
+import { repoMatcher, type Access } from '../../auth/access.js'
 import { AccessRefusal } from '../../mcp/tool-errors.js'
 
 const QUALIFIER = /(^|\s)(-?)(repo|org|user|is|type):("[^"]*"|\S+)/gi

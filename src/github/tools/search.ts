@@ -1,6 +1,6 @@
 // search_issues: GitHub issue search, confined to the key's repositories, issues only by default.
 import { Type } from '@sinclair/typebox'
-import { repoMatcher } from '../../mcp/access.js'
+import { repoMatcher } from '../../auth/access.js'
 import { defineTool } from '../../mcp/catalog.js'
 import { isPullRequest, issueLine, repoOfUrl, toIssue, type RawIssue } from '../presentation/format.js'
 import { LIST_BODY_MAX, READ_HINTS, type DomainModule } from './module.js'

@@ -3,6 +3,7 @@ import t from 'tap'
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js'
 import { harness } from '../harness.js'
 import { RESOURCE_NOT_FOUND } from '../../../src/mcp/prompts-resources.js'
+import { keyAccess } from '../../../src/auth/access.js'
 
 import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js'
 
@@ -82,7 +83,7 @@ t.test('completion/complete suggests owners, repos and issue numbers', async (t)
 })
 
 t.test('completion respects the key\'s allowlist', async (t) => {
-  const h = await harness(t, { access: { scopes: new Set(['issues:read']), repos: ['octo-org/widgets'] } })
+  const h = await harness(t, { access: keyAccess(['issues:read'], ['octo-org/widgets']) })
   const ref = { type: 'ref/resource' as const, uri: 'issue://{owner}/{repo}/open' }
   t.same((await h.client.complete({ ref, argument: { name: 'owner', value: '' } })).completion.values, ['octo-org'])
   const repos = await h.client.complete({ ref, argument: { name: 'repo', value: '' }, context: { arguments: { owner: 'octo-org' } } })

@@ -3,10 +3,10 @@ import t from 'tap'
 import { harness, textOf } from '../harness.js'
 import { scopeQuery } from '../../../src/github/tools/search-scope.js'
 import { AccessRefusal } from '../../../src/mcp/tool-errors.js'
-import type { Access } from '../../../src/mcp/access.js'
+import { keyAccess } from '../../../src/auth/access.js'
 import type { Issue } from '../../../src/github/presentation/outputs.js'
 
-const keyFor = (repos: string[] | null): Access => ({ scopes: new Set(['issues:read']), repos })
+const keyFor = (repos: string[] | null) => keyAccess(['issues:read'], repos)
 interface Found { query: string, total_count: number, issues: Issue[], pull_requests: Issue[] }
 const resultOf = (r: { structuredContent?: unknown }): Found => r.structuredContent as Found
 

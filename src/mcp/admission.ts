@@ -1,0 +1,81 @@
+// Who gets a session, and what a session is made of. The routes ask here; the numbers (limits,
+// status codes, Retry-After) live in one place so that POST reads as protocol steps only.
+import { randomUUID } from 'node:crypto'
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import type { Catalog } from './catalog.js'
+import { routeDirectly } from './sdk-internals.js'
+import type { Caller, Logger, ToolCallEvent } from './session-context.js'
+import { createSessionServer } from './session-server.js'
+import type { Session, SessionStore } from './session-store.js'
+import { FastifyTransport } from './transport.js'
+
+/** Why a new session is refused: the HTTP answer, ready to send. */
+export interface Refusal {
+  status: 429 | 503
+  /** Seconds, for Retry-After. */
+  retryAfter: number
+  message: string
+}
+
+const SHUTTING_DOWN: Refusal = { status: 503, retryAfter: 5, message: 'Server is shutting down' }
+const SERVER_FULL: Refusal = { status: 503, retryAfter: 30, message: 'Too many open sessions on this server; retry later' }
+const KEY_FULL: Refusal = {
+  status: 429, retryAfter: 30, message: 'Too many open sessions for this API key; close some (DELETE /mcp) or retry later',
+}
+
+export interface AdmissionOptions {
+  store: SessionStore
+  catalog: Catalog
+  logger: Logger
+  shuttingDown: () => boolean
+  onToolCall?: (event: ToolCallEvent) => void
+  /** Called for each session refused for lack of room (not for shutdown). */
+  onFull?: () => void
+}
+
+export interface Connected { server: Server, transport: FastifyTransport }
+
+export class SessionAdmission {
+  constructor (private readonly opts: AdmissionOptions) {}
+
+  /** A session server on its own transport: stored by open(), or thrown away (stateless). */
+  async connect (caller: Caller, sessionId?: string): Promise<Connected> {
+    const transport = new FastifyTransport(sessionId)
+    // The audit line ('tool call') carries the key name itself; the child adds the session.
+    const logger = sessionId ? this.opts.logger.child({ sessionId }) : this.opts.logger
+    const server = createSessionServer(this.opts.catalog, {
+      keyName: caller.name, access: caller.access, logger, onToolCall: this.opts.onToolCall,
+    })
+    await server.connect(transport)
+    routeDirectly(server, transport)
+    return { server, transport }
+  }
+
+  /** Null when `caller` may open one more session now. */
+  refusal (caller: Caller): Refusal | null {
+    if (this.opts.shuttingDown()) return SHUTTING_DOWN
+    const admission = this.opts.store.admit(caller.id)
+    if (admission === 'ok') return null
+    this.opts.onFull?.()
+    return admission === 'full' ? SERVER_FULL : KEY_FULL
+  }
+
+  /** Creates and stores a session for `caller` (after refusal() said null). */
+  async open (caller: Caller): Promise<Session> {
+    const id = randomUUID()
+    const { server, transport } = await this.connect(caller, id)
+    const session: Session = { id, keyId: caller.id, server, transport, lastSeen: 0 }
+    this.opts.store.add(session)
+    return session
+  }
+
+  /**
+   * After the initialize exchange: a refused initialize (bad params) must not leave a session
+   * behind. Returns whether the session stands.
+   */
+  settle (session: Session): boolean {
+    if (session.server.getClientVersion() !== undefined) return true
+    void this.opts.store.close(session.id)
+    return false
+  }
+}

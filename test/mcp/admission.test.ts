@@ -1,0 +1,55 @@
+// Session admission alone: which refusal, in which order, and what a refused initialize leaves.
+import t from 'tap'
+import { SessionAdmission } from '../../src/mcp/admission.js'
+import { SessionStore } from '../../src/mcp/session-store.js'
+import { Catalog } from '../../src/mcp/catalog.js'
+import { McpError } from '@modelcontextprotocol/sdk/types.js'
+import { plainRpcError, RpcError } from '../../src/mcp/rpc-error.js'
+import { FULL_ACCESS } from '../../src/auth/access.js'
+import { memoryLogger } from '../github/harness.js'
+
+const catalog = new Catalog({
+  tools: [], prompts: [], templates: [], completers: [], instructions: 'i', logger: 'l',
+  errors: { toolError: () => ({ message: 'x', internal: false }), protocolError: (e) => e as Error },
+})
+const caller = (id: string) => ({ id, name: id, access: FULL_ACCESS })
+
+function admission (limits = { maxSessions: 2, maxPerKey: 1 }) {
+  let shuttingDown = false
+  let full = 0
+  const store = new SessionStore({ idleTtlMs: 60_000, ...limits })
+  t.teardown(() => store.closeAll())
+  const service = new SessionAdmission({
+    store, catalog, logger: memoryLogger([]), shuttingDown: () => shuttingDown, onFull: () => { full++ },
+  })
+  return { service, store, shutDown: () => { shuttingDown = true }, fullCount: () => full }
+}
+
+t.test('refusals: key full 429, server full 503, shutting down 503 before either', async (t) => {
+  const { service, shutDown, fullCount } = admission()
+  t.equal(service.refusal(caller('a')), null)
+  await service.open(caller('a'))
+  t.match(service.refusal(caller('a')), { status: 429, retryAfter: 30, message: /for this API key/ })
+  await service.open(caller('b'))
+  t.match(service.refusal(caller('c')), { status: 503, retryAfter: 30, message: /on this server/ })
+  t.equal(fullCount(), 2, 'each refusal for lack of room is counted')
+  shutDown()
+  t.match(service.refusal(caller('c')), { status: 503, retryAfter: 5, message: 'Server is shutting down' })
+  t.equal(fullCount(), 2, 'shutdown is not a lack of room')
+})
+
+t.test('a session that never completed initialize is closed by settle()', async (t) => {
+  const { service, store } = admission()
+  const session = await service.open(caller('a'))
+  t.equal(store.size, 1)
+  t.equal(service.settle(session), false, 'no client version: initialize was refused')
+  t.equal(store.size, 0, 'and nothing is left behind')
+})
+
+t.test('McpErrors go on the wire with their plain message', async (t) => {
+  const wire = plainRpcError(new McpError(-32002, 'Not found: x', { uri: 'x' }))
+  t.ok(wire instanceof RpcError)
+  t.match(wire, { code: -32002, message: 'Not found: x', data: { uri: 'x' } })
+  const other = new Error('as is')
+  t.equal(plainRpcError(other), other, 'anything else passes unchanged')
+})
