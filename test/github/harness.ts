@@ -8,6 +8,10 @@ import { startGitHubStandin, type GitHubStandin, type StandinOptions } from '../
 import { createGitHubDomain, type GitHubDomain, type GitHubDomainOptions } from '../../src/github/index.js'
 import { createSessionServer, type Access, type Logger, type ToolCallEvent } from '../../src/mcp/session-server.js'
 import { FULL_ACCESS } from '../../src/mcp/access.js'
+import type { BudgetLimits } from '../../src/github/upstream/budgets.js'
+
+const ROOMY = [{ limit: 100_000, ms: 60_000 }]
+export const ROOMY_BUDGETS: Partial<BudgetLimits> = { search: ROOMY, write: ROOMY, notifications: ROOMY }
 
 export interface LogLine { level: string, obj: Record<string, unknown>, msg?: string }
 
@@ -41,9 +45,10 @@ export async function harness (t: Test, opts: HarnessOptions = {}): Promise<Harn
   const logs: LogLine[] = []
   const events: ToolCallEvent[] = []
   const logger = memoryLogger(logs)
-  // No write/search spacing and fast retries: the stand-in has no secondary limits to respect.
+  // Budgets no test exhausts unless it asks to, and fast retries: the stand-in enforces no
+  // secondary limits, so only the tests of the budgets themselves need GitHub's.
   const domain = createGitHubDomain({
-    token: 'sandbox-token', baseUrl: standin.url, logger, writeSpacingMs: 0, searchSpacingMs: 0, retryBaseMs: 5, ...opts.domain,
+    token: 'sandbox-token', baseUrl: standin.url, logger, budgets: ROOMY_BUDGETS, retryBaseMs: 5, ...opts.domain,
   })
   const clients: Client[] = []
   const connect = async (access: Access): Promise<Client> => {
