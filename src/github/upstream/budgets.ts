@@ -31,7 +31,7 @@ export const GITHUB_BUDGETS: BudgetLimits = {
   queued: 1000,
 }
 
-const WHAT = { search: 'search', notifications: 'budget for new issues and comments', write: 'write' } as const
+const WHAT = { search: 'search', notifications: 'issue and comment creation', write: 'write' } as const
 
 /** Refused before anything was sent: the budget's queue is full. */
 export class BudgetExhaustedError extends Error {
