@@ -82,7 +82,8 @@ function refusedLocally (error: unknown): string | null {
   }
   if (error instanceof ClientClosedError) return 'The gateway is shutting down; nothing was sent to GitHub. Retry in a moment.'
   if (error instanceof UpstreamTooLargeError) {
-    return `GitHub's answer was larger than the gateway accepts (${Math.round(error.limitBytes / 1048576)} MiB); nothing was returned. Ask for less (a smaller page or limit).`
+    const bound = error.limitBytes >= 1048576 ? `${Math.round(error.limitBytes / 1048576)} MiB` : `${Math.round(error.limitBytes / 1024)} KiB`
+    return `GitHub's answer was larger than the gateway accepts (${bound}); nothing was returned. Ask for less (a smaller page or limit).`
   }
   if (error instanceof UpstreamNotJsonError) {
     return `GitHub (or a proxy in front of it) answered ${error.status} with something that is not GitHub's JSON (${error.contentType || 'no content type'}); GitHub may be under maintenance. Retry later.`

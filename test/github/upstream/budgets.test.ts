@@ -6,21 +6,19 @@ import { harness, textOf } from '../harness.js'
 const search = (n: number) => ({ query: `crash ${n} repo:octo-org/widgets` })
 
 t.test('30 searches go at once; the 31st waits for the next window', async (t) => {
-  const windowMs = 6000
-  const h = await harness(t, { domain: { budgets: { search: [{ limit: 30, ms: windowMs }] } } })
-  h.standin.setSearchRateLimit(1000) // GitHub's own search quota is not what this test is about
+  const h = await harness(t, { domain: { budgets: { search: [{ limit: 30, ms: 60_000 }] } } })
   const start = Date.now()
-  const done: number[] = []
-  const results = await Promise.all(Array.from({ length: 31 }, async (_, n) => {
-    const res = await h.call('search_issues', search(n))
-    done.push(Date.now() - start)
-    return res
-  }))
-  t.equal(results.filter((r) => r.isError).length, 0)
-  done.sort((a, b) => a - b)
-  t.ok(done[29] < windowMs, `the first 30 answered within ${done[29]} ms, without spacing`)
-  t.ok(done[30] >= windowMs, `the 31st waited for the next window (${done[30]} ms)`)
-  t.equal(h.standin.requests.filter((r) => r.path.startsWith('/search/')).length, 31)
+  const calls = Array.from({ length: 31 }, (_, n) => h.call('search_issues', search(n)))
+  let answered = 0
+  for (const c of calls) void c.then(() => { answered++ })
+  while (answered < 30) await new Promise((resolve) => setTimeout(resolve, 20))
+  const elapsed = Date.now() - start
+  // Spaced two seconds apart, as GitHub's old guidance had it, 30 searches would take a minute.
+  t.ok(elapsed < 20_000, `the first 30 answered in ${elapsed} ms, without spacing`)
+  t.equal(h.standin.requests.filter((r) => r.path.startsWith('/search/')).length, 30, 'the 31st was not sent')
+  t.equal(answered, 30, 'and is still waiting for the next window')
+  await h.domain.close()
+  t.match(textOf((await Promise.all(calls)).find((r) => r.isError)!), /shutting down/)
 })
 
 t.test('a full queue is refused at once with a clear error naming the wait; closing ends the waits', async (t) => {
