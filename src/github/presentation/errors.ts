@@ -6,6 +6,7 @@ import { BudgetExhaustedError, ClientClosedError } from '../upstream/budgets.js'
 import type { ErrorPolicy } from '../../mcp/catalog.js'
 import { RESOURCE_NOT_FOUND } from '../../mcp/prompts-resources.js'
 import { isUpstreamTimeout, UpstreamTooLargeError } from '../upstream/pool.js'
+import { QuotaHeldError } from '../upstream/quota-hold.js'
 import { UpstreamNotJsonError } from '../upstream/request-policy.js'
 import { cleanLine } from './sanitize.js'
 
@@ -84,6 +85,13 @@ function refusedLocally (error: unknown): string | null {
   if (error instanceof UpstreamTooLargeError) {
     const bound = error.limitBytes >= 1048576 ? `${Math.round(error.limitBytes / 1048576)} MiB` : `${Math.round(error.limitBytes / 1024)} KiB`
     return `GitHub's answer was larger than the gateway accepts (${bound}); nothing was returned. Ask for less (a smaller page or limit).`
+  }
+  if (error instanceof QuotaHeldError) {
+    const minutes = Math.max(1, Math.ceil((error.until.getTime() - Date.now()) / 60_000))
+    const why = error.secondary
+      ? 'GitHub asked the gateway to pause (secondary rate limit: too many requests in a short time)'
+      : `GitHub API rate limit exhausted for the gateway's token${error.resource === 'core' ? '' : ` (${error.resource} quota)`}`
+    return `${why}; nothing was sent. It resets at ${error.until.toISOString()} (in about ${minutes} min); retry after that, not before.`
   }
   if (error instanceof UpstreamNotJsonError) {
     return `GitHub (or a proxy in front of it) answered ${error.status} with something that is not GitHub's JSON (${error.contentType || 'no content type'}); GitHub may be under maintenance. Retry later.`

@@ -15,6 +15,7 @@ import { abortError, withCoalescedReads, type CoalesceStats } from './coalesce.j
 import { apiPath, withConditionalRequests } from './conditional.js'
 import { EtagCache, type EtagStats } from './etag-cache.js'
 import { agentFetch, createAgent, type SnapshotFetch, type UpstreamInit } from './pool.js'
+import { withQuotaHold, type HoldStats } from './quota-hold.js'
 import { requestPolicy } from './request-policy.js'
 import { newUpstreamStats, withUpstreamStats, type UpstreamStats } from './upstream-stats.js'
 
@@ -46,7 +47,7 @@ export interface GitHubClientOptions {
   maxRateLimitWaitS?: number
 }
 
-export type GitHubStats = EtagStats & UpstreamStats & CoalesceStats
+export type GitHubStats = EtagStats & UpstreamStats & CoalesceStats & HoldStats
 
 export interface GitHubClient {
   api: GitHubApi
@@ -82,6 +83,8 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   const onLimit = (kind: string) => (retryAfter: number, options: { method: string, url: string }, _o: unknown, retryCount: number) => {
     const again = retryCount === 0 && retryAfter <= maxWait
     log.warn({ kind, method: options.method, route: options.url, retryAfterS: retryAfter, retrying: again }, 'GitHub rate limit')
+    // A primary limit holds calls through its bucket's reset; a secondary one through its pause.
+    if (!again && kind === 'secondary') hold.pauseUntil(Date.now() + retryAfter * 1000)
     return again
   }
   const budgets = createBudgets({ ...GITHUB_BUDGETS, ...opts.budgets })
@@ -89,14 +92,19 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   const cache = new EtagCache({ maxEntries: opts.etagCacheSize ?? 500, maxBytes: opts.etagCacheBytes ?? 32 * 1024 * 1024 }, identity)
   const upstream = newUpstreamStats()
   const reads: CoalesceStats = { coalesced: 0 }
-  // Innermost first: the pool, what GitHub answered (for metrics), the ETag cache, single-flight.
+  const holds: HoldStats = { held: 0 }
+  const retryBase = opts.retryBaseMs ?? 1000
+  const pathOf = (url: string) => apiPath(url, baseUrl)
+  // Innermost first: the pool, what GitHub answered (for metrics), holding calls while GitHub
+  // says no, the ETag cache, single-flight.
+  const answers = withUpstreamStats(agentFetch(agent, opts.maxResponseBytes ?? 16 * 1024 * 1024), upstream)
+  const hold = withQuotaHold(answers, upstream, holds, pathOf)
   const stack = withCoalescedReads(
-    withConditionalRequests(withUpstreamStats(agentFetch(agent, opts.maxResponseBytes ?? 16 * 1024 * 1024), upstream), cache, baseUrl),
+    withConditionalRequests(hold.fetch, cache, baseUrl),
     (url, init) => cache.key(init.headers?.accept ?? '', url),
-    (url) => apiPath(url, baseUrl),
+    pathOf,
     reads,
   )
-  const retryBase = opts.retryBaseMs ?? 1000
   const api = new GatewayOctokit({
     auth: opts.token,
     baseUrl,
@@ -124,7 +132,7 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   let closing: Promise<void> | undefined
   return {
     api,
-    stats: () => ({ ...cache.stats(), ...upstream, ...reads }),
+    stats: () => ({ ...cache.stats(), ...upstream, ...reads, ...holds }),
     close: () => (closing ??= (async () => { // idempotent: shutdown paths may overlap
       await Promise.all([budgets.close(), agent.close()])
     })()),

@@ -2,11 +2,12 @@
 // plugin-retry and the throttling plugin see its verdicts. plugin-retry repeats any failure that
 // lacks a final status; some failures are final here although they carry none, because asking
 // again would not change them: a timeout (the request already spent its whole time budget), an
-// answer too large to hold, and a success that is not JSON (a proxy's or maintenance HTML page,
-// a truncated body). Creating issues and comments is never repeated: a repeat after a lost
+// answer too large to hold, a success that is not JSON (a proxy's or maintenance HTML page, a
+// truncated body), and a call held until GitHub's quota resets. Creating issues and comments is never repeated: a repeat after a lost
 // answer would post twice. Adding labels is idempotent and may be repeated.
 import type { Octokit } from '@octokit/core'
 import { timeoutIn, UpstreamTooLargeError } from './pool.js'
+import { QuotaHeldError } from './quota-hold.js'
 
 const SAFE_POST = /\/labels$/
 
@@ -21,7 +22,7 @@ export class UpstreamNotJsonError extends Error {
 /** The failure itself when it is final, else undefined. */
 function finalFailure (error: unknown): Error | undefined {
   for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
-    if (e instanceof UpstreamTooLargeError || e instanceof UpstreamNotJsonError) return e
+    if (e instanceof UpstreamTooLargeError || e instanceof UpstreamNotJsonError || e instanceof QuotaHeldError) return e
   }
   return timeoutIn(error)
 }
