@@ -3,6 +3,8 @@
 // queue is bounded; a request that finds it full is refused at once with the wait it would have
 // faced, rather than holding a tool call for minutes.
 import Bottleneck from 'bottleneck'
+import { throttling } from '@octokit/plugin-throttling'
+import { QuotaHeldError } from './quota-hold.js'
 
 /** At most `limit` request starts per `ms`, all refilled when the window ends. */
 export interface Window { limit: number, ms: number }
@@ -32,10 +34,11 @@ export const GITHUB_BUDGETS: BudgetLimits = {
 }
 
 const WHAT = { search: 'search', notifications: 'issue and comment creation', write: 'write' } as const
+type Group = keyof typeof WHAT | 'global'
 
 /** Refused before anything was sent: the budget's queue is full. */
 export class BudgetExhaustedError extends Error {
-  constructor (readonly budget: string, readonly rate: string, readonly retryAfterS: number) {
+  constructor (readonly group: Group, readonly budget: string, readonly rate: string, readonly retryAfterS: number) {
     super(`GitHub ${budget} budget exhausted (${rate}): try again in about ${retryAfterS} s`)
     this.name = 'BudgetExhaustedError'
   }
@@ -49,6 +52,18 @@ export class ClientClosedError extends Error {
   }
 }
 
+/**
+ * A write that failed this way wrote nothing: refused or cancelled before it was sent, or
+ * refused by GitHub with a 4xx other than a rate limit (which GitHub does count). A timeout or
+ * a lost connection may have landed, so it keeps its slot.
+ */
+function wroteNothing (error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  if (error.name === 'AbortError' || error instanceof BudgetExhaustedError || error instanceof QuotaHeldError) return true
+  const status = (error as { status?: unknown }).status
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 403 && status !== 429 && 'response' in error
+}
+
 const per = (w: Window): string => w.ms === MINUTE ? `${w.limit} a minute` : w.ms === HOUR ? `${w.limit} an hour` : `${w.limit} per ${w.ms / 1000} s`
 
 // Group limiters idle this long are dropped with their count: longer than any window.
@@ -58,6 +73,8 @@ export interface Budgets {
   groups: { global: Bottleneck.Group, auth: Bottleneck.Group, search: Bottleneck.Group, write: Bottleneck.Group, notifications: Bottleneck.Group }
   /** The error to show for a request Bottleneck refused; any other error unchanged. */
   translate (error: unknown): unknown
+  /** Gives back the write slots a request spent when it was never sent or wrote nothing. */
+  release (request: { method: string, url: string }, error: unknown): void
   close (): Promise<void>
 }
 
@@ -77,14 +94,22 @@ export function createBudgets (limits: BudgetLimits): Budgets {
     })
   }
 
+  const spent = new Map<Group, Array<{ limiter: Bottleneck, w: Window }>>()
   /** A window's limiter; its refusal names the wait until enough of the budget is back. */
-  const windowed = (limiter: Bottleneck, name: string, w: Window) => {
+  const windowed = (limiter: Bottleneck, group: keyof typeof WHAT, w: Window) => {
     const since = Date.now() // the limiter's first window starts now
+    spent.set(group, [...spent.get(group) ?? [], { limiter, w }])
     onDrop(limiter, () => {
       const elapsed = Date.now() - since
       const waitMs = w.ms - (elapsed % w.ms) + Math.floor(limiter.queued() / w.limit) * w.ms
-      return new BudgetExhaustedError(name, per(w), Math.ceil(waitMs / 1000))
+      return new BudgetExhaustedError(group, WHAT[group], per(w), Math.ceil(waitMs / 1000))
     })
+  }
+  const giveBack = async (group: Group) => {
+    for (const { limiter, w } of spent.get(group) ?? []) {
+      const left = await limiter.currentReservoir()
+      if (left !== null && left < w.limit) await limiter.incrementReservoir(1) // never past a full window
+    }
   }
   const options = (w: Window) => ({ reservoir: w.limit, reservoirRefreshAmount: w.limit, reservoirRefreshInterval: w.ms, highWater: w.limit, ...overflow })
 
@@ -93,11 +118,12 @@ export function createBudgets (limits: BudgetLimits): Budgets {
     const [first, ...rest] = windows
     const group = new Bottleneck.Group({ ...options(first), timeout: KEEP_IDLE_MS })
     group.on('created', (limiter: Bottleneck) => {
-      windowed(limiter, WHAT[name], first)
+      spent.delete(name) // a limiter dropped after a long idle is replaced by this one
+      windowed(limiter, name, first)
       let tail = limiter
       for (const w of rest) {
         const next = new Bottleneck(options(w))
-        windowed(next, WHAT[name], w)
+        windowed(next, name, w)
         tail.chain(next)
         tail = next
       }
@@ -106,7 +132,7 @@ export function createBudgets (limits: BudgetLimits): Budgets {
   }
 
   const global = new Bottleneck.Group({ maxConcurrent: limits.concurrent, highWater: limits.queued, ...overflow, timeout: KEEP_IDLE_MS })
-  global.on('created', (limiter: Bottleneck) => onDrop(limiter, () => new BudgetExhaustedError('request', `${limits.concurrent} at once`, 5)))
+  global.on('created', (limiter: Bottleneck) => onDrop(limiter, () => new BudgetExhaustedError('global', 'request', `${limits.concurrent} at once`, 5)))
   const auth = new Bottleneck.Group({ maxConcurrent: 1, timeout: KEEP_IDLE_MS })
   auth.on('created', (limiter: Bottleneck) => { limiters.add(limiter) })
 
@@ -120,6 +146,16 @@ export function createBudgets (limits: BudgetLimits): Budgets {
     translate (error) {
       if (typeof error === 'object' && error !== null && refusals.has(error)) return refusals.get(error)
       return closing && error instanceof Bottleneck.BottleneckError ? new ClientClosedError() : error
+    },
+    release (request, error) {
+      if (closing || request.method === 'GET' || request.method === 'HEAD' || !wroteNothing(error)) return
+      const refused = refusals.get(error as object)
+      const notifies = throttling.triggersNotification(new URL(request.url, 'http://github.test').pathname)
+      // Budgets are spent in order (write, then notifications, then a concurrency slot).
+      const groups: Group[] = refused instanceof BudgetExhaustedError
+        ? (refused.group === 'write' ? [] : refused.group === 'notifications' ? ['write'] : ['write', 'notifications'])
+        : ['write', 'notifications']
+      for (const g of groups) if (g === 'write' || notifies) void giveBack(g)
     },
     async close () {
       closing = true

@@ -127,7 +127,10 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
     },
   })
   // Outermost: a request the budgets refused reads as that, not as a Bottleneck internal.
-  api.hook.error('request', (error) => { throw budgets.translate(error) })
+  api.hook.error('request', (error, options) => {
+    budgets.release({ method: options.method, url: options.url }, error)
+    throw budgets.translate(error)
+  })
 
   let closing: Promise<void> | undefined
   return {

@@ -52,3 +52,18 @@ t.test('new issues and comments spend the notifications budget; other writes do 
   t.equal((await Promise.all(calls)).filter((r) => /shutting down/.test(textOf(r))).length, 1, 'the waiting one ends when the client closes')
   t.equal(h.standin.requests.filter((r) => r.method === 'POST').length, 1)
 })
+
+t.test('writes that wrote nothing give their slot back', async (t) => {
+  const h = await harness(t, { domain: { budgets: { write: [{ limit: 1, ms: 60_000 }], notifications: [{ limit: 1, ms: 60_000 }] } } })
+  const widgets = { owner: 'octo-org', repo: 'widgets' }
+  // Without the slot back, each of these would wait a minute for the next window (and time out).
+  const soon = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('waited for the next window')), 20_000))])
+
+  h.standin.failNext({ method: 'PATCH', path: '/repos/octo-org/widgets/issues/2' }, { status: 422, message: 'Validation Failed' })
+  t.match(textOf(await soon(h.call('update_issue', { ...widgets, issue_number: 2, title: 'x' }))), /422/)
+  const cancelled = new AbortController()
+  cancelled.abort()
+  await t.rejects(soon(h.api.rest.issues.create({ ...widgets, title: 'never sent', request: { signal: cancelled.signal } })), { name: 'AbortError' })
+  t.notOk((await soon(h.call('create_issue', { ...widgets, title: 'goes at once' }))).isError)
+  t.same(h.standin.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.status}`), ['PATCH 422', 'POST 201'])
+})
