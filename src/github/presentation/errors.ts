@@ -2,7 +2,7 @@
 // Never a stack trace, a token, a request dump or GitHub's raw payload; GitHub's own message is
 // cleaned and capped before it is quoted.
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
-import { BudgetExhaustedError, ClientClosedError } from '../upstream/budgets.js'
+import { BudgetExhaustedError, ClientClosedError } from '../upstream/budget-errors.js'
 import type { ErrorPolicy } from '../../mcp/catalog.js'
 import { RESOURCE_NOT_FOUND } from '../../mcp/prompts-resources.js'
 import { isUpstreamTimeout, UpstreamTooLargeError } from '../upstream/pool.js'

@@ -4,6 +4,7 @@
 // faced, rather than holding a tool call for minutes.
 import Bottleneck from 'bottleneck'
 import { throttling } from '@octokit/plugin-throttling'
+import { BudgetExhaustedError, ClientClosedError, type BudgetGroup } from './budget-errors.js'
 import { QuotaHeldError } from './quota-hold.js'
 
 /** At most `limit` request starts per `ms`, all refilled when the window ends. */
@@ -34,23 +35,6 @@ export const GITHUB_BUDGETS: BudgetLimits = {
 }
 
 const WHAT = { search: 'search', notifications: 'issue and comment creation', write: 'write' } as const
-type Group = keyof typeof WHAT | 'global'
-
-/** Refused before anything was sent: the budget's queue is full. */
-export class BudgetExhaustedError extends Error {
-  constructor (readonly group: Group, readonly budget: string, readonly rate: string, readonly retryAfterS: number) {
-    super(`GitHub ${budget} budget exhausted (${rate}): try again in about ${retryAfterS} s`)
-    this.name = 'BudgetExhaustedError'
-  }
-}
-
-/** Refused because the client is closing (process shutdown); nothing was sent. */
-export class ClientClosedError extends Error {
-  constructor () {
-    super('the GitHub client is closed')
-    this.name = 'ClientClosedError'
-  }
-}
 
 /**
  * A write that failed this way wrote nothing: refused or cancelled before it was sent, or
@@ -59,7 +43,7 @@ export class ClientClosedError extends Error {
  */
 function wroteNothing (error: unknown): boolean {
   if (!(error instanceof Error)) return false
-  if (error.name === 'AbortError' || error instanceof BudgetExhaustedError || error instanceof QuotaHeldError) return true
+  if (error.name === 'AbortError' || error instanceof QuotaHeldError) return true
   const status = (error as { status?: unknown }).status
   return typeof status === 'number' && status >= 400 && status < 500 && status !== 403 && status !== 429 && 'response' in error
 }
@@ -94,7 +78,7 @@ export function createBudgets (limits: BudgetLimits): Budgets {
     })
   }
 
-  const spent = new Map<Group, Array<{ limiter: Bottleneck, w: Window }>>()
+  const spent = new Map<BudgetGroup, Array<{ limiter: Bottleneck, w: Window }>>()
   /** A window's limiter; its refusal names the wait until enough of the budget is back. */
   const windowed = (limiter: Bottleneck, group: keyof typeof WHAT, w: Window) => {
     const since = Date.now() // the limiter's first window starts now
@@ -105,7 +89,7 @@ export function createBudgets (limits: BudgetLimits): Budgets {
       return new BudgetExhaustedError(group, WHAT[group], per(w), Math.ceil(waitMs / 1000))
     })
   }
-  const giveBack = async (group: Group) => {
+  const giveBack = async (group: BudgetGroup) => {
     for (const { limiter, w } of spent.get(group) ?? []) {
       const left = await limiter.currentReservoir()
       if (left !== null && left < w.limit) await limiter.incrementReservoir(1) // never past a full window
@@ -148,11 +132,11 @@ export function createBudgets (limits: BudgetLimits): Budgets {
       return closing && error instanceof Bottleneck.BottleneckError ? new ClientClosedError() : error
     },
     release (request, error) {
-      if (closing || request.method === 'GET' || request.method === 'HEAD' || !wroteNothing(error)) return
-      const refused = refusals.get(error as object)
+      const refused = typeof error === 'object' && error !== null ? refusals.get(error) : undefined
+      if (closing || request.method === 'GET' || request.method === 'HEAD' || (refused === undefined && !wroteNothing(error))) return
       const notifies = throttling.triggersNotification(new URL(request.url, 'http://github.test').pathname)
       // Budgets are spent in order (write, then notifications, then a concurrency slot).
-      const groups: Group[] = refused instanceof BudgetExhaustedError
+      const groups: BudgetGroup[] = refused instanceof BudgetExhaustedError
         ? (refused.group === 'write' ? [] : refused.group === 'notifications' ? ['write'] : ['write', 'notifications'])
         : ['write', 'notifications']
       for (const g of groups) if (g === 'write' || notifies) void giveBack(g)

@@ -84,7 +84,7 @@ t.test('403 without a rate limit is a permission problem', async (t) => {
 
 t.test('refusals the gateway decides on itself are actionable, not internal errors', async (t) => {
   const { explain } = await import('../../../src/github/presentation/errors.js')
-  const { BudgetExhaustedError, ClientClosedError } = await import('../../../src/github/upstream/budgets.js')
+  const { BudgetExhaustedError, ClientClosedError } = await import('../../../src/github/upstream/budget-errors.js')
   const budget = explain(new BudgetExhaustedError('search', 'search', '30 a minute', 40))
   t.same(budget, { message: 'GitHub search budget exhausted (30 a minute): nothing was sent; try again in about 40 s.', status: null, internal: false })
   t.match(explain(new ClientClosedError()), { message: /shutting down; nothing was sent/, internal: false })
