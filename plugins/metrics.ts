@@ -64,6 +64,10 @@ function githubMetrics (registry: Registry, stats: () => GitHubStats) {
     collect () { this.reset(); this.inc(stats().coalesced) }
   })
   new Counter({
+    name: 'gateway_github_held_total', help: 'Calls answered locally while GitHub\'s quota was spent or GitHub asked for a pause (no request sent)', registers,
+    collect () { this.reset(); this.inc(stats().held) }
+  })
+  new Counter({
     name: 'gateway_github_etag_hits_total', help: 'Reads answered by GitHub with 304 Not Modified (no quota spent)', registers,
     collect () { this.reset(); this.inc(stats().etagHits) }
   })

@@ -2,7 +2,7 @@
 // catalog (for session servers), stats (for metrics) and close (for shutdown), never Octokit.
 import { Catalog } from '../mcp/catalog.js'
 import type { Logger } from '../mcp/session-context.js'
-import { createGitHubClient, type GitHubClientOptions } from './upstream/client.js'
+import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from './upstream/client.js'
 import { comments } from './tools/comments.js'
 import { completions } from './tools/completions.js'
 import { githubErrorPolicy } from './presentation/errors.js'
@@ -33,8 +33,8 @@ export interface GitHubDomain {
   stats (): GitHubStats
 }
 
-export function createGitHubDomain (opts: GitHubDomainOptions): GitHubDomain {
-  const client = createGitHubClient(opts)
+/** `client` defaults to one built from `opts`; tests pass their own to watch its Octokit. */
+export function createGitHubDomain (opts: GitHubDomainOptions, client: GitHubClient = createGitHubClient(opts)): GitHubDomain {
   const parts = MODULES.map((m) => m(client.api))
   const catalog = new Catalog({
     tools: parts.flatMap((p) => p.tools ?? []),

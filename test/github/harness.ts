@@ -8,6 +8,11 @@ import { startGitHubStandin, type GitHubStandin, type StandinOptions } from '../
 import { createGitHubDomain, type GitHubDomain, type GitHubDomainOptions } from '../../src/github/index.js'
 import { createSessionServer, type Logger, type ToolCallEvent } from '../../src/mcp/session-server.js'
 import { FULL_ACCESS, type Access } from '../../src/auth/access.js'
+import type { BudgetLimits } from '../../src/github/upstream/budgets.js'
+import { createGitHubClient, type GitHubApi } from '../../src/github/upstream/client.js'
+
+const ROOMY = [{ limit: 100_000, ms: 60_000 }]
+export const ROOMY_BUDGETS: Partial<BudgetLimits> = { search: ROOMY, write: ROOMY, notifications: ROOMY }
 
 export interface LogLine { level: string, obj: Record<string, unknown>, msg?: string }
 
@@ -22,6 +27,8 @@ export function memoryLogger (lines: LogLine[], bindings: Record<string, unknown
 export interface Harness {
   standin: GitHubStandin
   domain: GitHubDomain
+  /** The domain's Octokit, for tests that watch what it sends. */
+  api: GitHubApi
   client: Client
   logs: LogLine[]
   events: ToolCallEvent[]
@@ -41,10 +48,11 @@ export async function harness (t: Test, opts: HarnessOptions = {}): Promise<Harn
   const logs: LogLine[] = []
   const events: ToolCallEvent[] = []
   const logger = memoryLogger(logs)
-  // No write/search spacing and fast retries: the stand-in has no secondary limits to respect.
-  const domain = createGitHubDomain({
-    token: 'sandbox-token', baseUrl: standin.url, logger, writeSpacingMs: 0, searchSpacingMs: 0, retryBaseMs: 5, ...opts.domain,
-  })
+  // Budgets no test exhausts unless it asks to, and fast retries: the stand-in enforces no
+  // secondary limits, so only the tests of the budgets themselves need GitHub's.
+  const options: GitHubDomainOptions = { token: 'sandbox-token', baseUrl: standin.url, logger, budgets: ROOMY_BUDGETS, retryBaseMs: 5, ...opts.domain }
+  const github = createGitHubClient(options)
+  const domain = createGitHubDomain(options, github)
   const clients: Client[] = []
   const connect = async (access: Access): Promise<Client> => {
     const server = createSessionServer(domain.catalog, { keyName: 'test-key', access, logger, onToolCall: (e) => events.push(e) })
@@ -64,7 +72,7 @@ export async function harness (t: Test, opts: HarnessOptions = {}): Promise<Harn
     await standin.close()
   })
   return {
-    standin, domain, client, logs, events, connect,
+    standin, domain, api: github.api, client, logs, events, connect,
     call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
   }
 }

@@ -44,6 +44,7 @@ t.test('tool calls, GitHub statuses, quota and ETag hits', async (t) => {
   t.match(text, /gateway_github_requests_total\{status="404"\} 1/)
   t.match(text, /gateway_github_etag_hits_total 1/)
   t.match(text, /gateway_github_coalesced_total 0/)
+  t.match(text, /gateway_github_held_total 0/)
   t.match(text, /gateway_github_quota_remaining \d+/)
 })
 

@@ -2,10 +2,12 @@
 // Never a stack trace, a token, a request dump or GitHub's raw payload; GitHub's own message is
 // cleaned and capped before it is quoted.
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
-import { LaneFullError } from '../upstream/lane.js'
+import { BudgetExhaustedError, ClientClosedError } from '../upstream/budget-errors.js'
 import type { ErrorPolicy } from '../../mcp/catalog.js'
 import { RESOURCE_NOT_FOUND } from '../../mcp/prompts-resources.js'
-import { isUpstreamTimeout } from '../upstream/pool.js'
+import { isUpstreamTimeout, UpstreamTooLargeError } from '../upstream/pool.js'
+import { QuotaHeldError } from '../upstream/quota-hold.js'
+import { UpstreamNotJsonError } from '../upstream/request-policy.js'
 import { cleanLine } from './sanitize.js'
 
 interface HttpFailure {
@@ -74,12 +76,36 @@ function byStatus (e: HttpFailure, subject: string, quoted: string): string {
   return `GitHub answered ${s} for ${subject}.${quoted}`
 }
 
+/** Failures the gateway decided on itself, or an answer GitHub gave that is not one. */
+function refusedLocally (error: unknown): string | null {
+  if (error instanceof BudgetExhaustedError) {
+    return `GitHub ${error.budget} budget exhausted (${error.rate}): nothing was sent; try again in about ${error.retryAfterS} s.`
+  }
+  if (error instanceof ClientClosedError) return 'The gateway is shutting down; nothing was sent to GitHub. Retry in a moment.'
+  if (error instanceof UpstreamTooLargeError) {
+    const bound = error.limitBytes >= 1048576 ? `${Math.round(error.limitBytes / 1048576)} MiB` : `${Math.round(error.limitBytes / 1024)} KiB`
+    return `GitHub's answer was larger than the gateway accepts (${bound}); nothing was returned. Ask for less (a smaller page or limit).`
+  }
+  if (error instanceof QuotaHeldError) {
+    const minutes = Math.max(1, Math.ceil((error.until.getTime() - Date.now()) / 60_000))
+    const why = error.secondary
+      ? 'GitHub asked the gateway to pause (secondary rate limit: too many requests in a short time)'
+      : `GitHub API rate limit exhausted for the gateway's token${error.resource === 'core' ? '' : ` (${error.resource} quota)`}`
+    return `${why}; nothing was sent. It resets at ${error.until.toISOString()} (in about ${minutes} min); retry after that, not before.`
+  }
+  if (error instanceof UpstreamNotJsonError) {
+    return `GitHub (or a proxy in front of it) answered ${error.status} with something that is not GitHub's JSON (${error.contentType || 'no content type'}); GitHub may be under maintenance. Retry later.`
+  }
+  return null
+}
+
 export function explain (error: unknown): Explained {
   if (isUpstreamTimeout(error)) return { message: 'GitHub did not answer in time; it may be slow. Retry in a moment.', status: null, internal: false }
   // Octokit cannot put a lone UTF-16 surrogate into a URL; nothing was sent.
   if (error instanceof URIError) return { message: 'The arguments contain malformed Unicode (a lone surrogate) that cannot be sent to GitHub. Remove it and try again.', status: null, internal: false }
   if (error instanceof Error && error.name === 'AbortError') return { message: 'The request was cancelled before GitHub answered.', status: null, internal: false }
-  if (error instanceof LaneFullError) return { message: `Too many ${error.lane} are queued for GitHub, which asks for spacing between them; nothing was sent. Retry in about ${error.retryAfterS} s.`, status: null, internal: false }
+  const local = refusedLocally(error)
+  if (local !== null) return { message: local, status: null, internal: false }
   if (!isHttpFailure(error)) return { message: 'Internal error in the gateway while handling this request.', status: null, internal: true }
   const subject = subjectOf(error.request?.url)
   const says = githubSays(error)

@@ -1,23 +1,28 @@
-// One Octokit per process: keep-alive pool, timeout, rate-limit aware throttling, safe retries,
-// conditional requests, and a versioned User-Agent. Sessions share it; none ever builds its own.
+// One Octokit per process, and the only way the gateway reaches GitHub: @octokit/rest with
+// plugin-retry and plugin-throttling, configured rather than replaced, over one keep-alive undici
+// Agent. Under Octokit sits one small layer that saves quota (single-flight reads, ETag
+// revalidation, counting answers); auth, redirects and retries stay Octokit's and fetch's.
+// Sessions share the client; none ever builds its own.
 import { createHash } from 'node:crypto'
 import { Octokit } from '@octokit/rest'
-import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import { Response } from 'undici'
 import type { Logger } from '../../mcp/session-context.js'
 import { NAME, VERSION } from '../../mcp/version.js'
+import { createBudgets, GITHUB_BUDGETS, type BudgetLimits } from './budgets.js'
+import { abortError, withCoalescedReads, type CoalesceStats } from './coalesce.js'
 import { apiPath, withConditionalRequests } from './conditional.js'
-import { directReads, type DirectRead } from './direct.js'
-import { withCoalescedReads, type CoalesceStats } from './coalesce.js'
 import { EtagCache, type EtagStats } from './etag-cache.js'
-import { Lane, RetryRunner } from './lane.js'
-import { createAgent, isJsonType, pooledFetch, type Body } from './pool.js'
-import { safeRetry } from './retry.js'
-import { withUpstreamStats, type UpstreamStats } from './upstream-stats.js'
+import { agentFetch, createAgent, type SnapshotFetch, type UpstreamInit } from './pool.js'
+import { withQuotaHold, type HoldStats } from './quota-hold.js'
+import { requestPolicy } from './request-policy.js'
+import { newUpstreamStats, withUpstreamStats, type UpstreamStats } from './upstream-stats.js'
 
-// safeRetry stands in for @octokit/plugin-retry (see retry.ts for the measured reason).
-const GatewayOctokit = Octokit.plugin(safeRetry, throttling)
-/** The process's Octokit, plus `read`: a GET of a built path that skips Octokit when it succeeds. */
-export type GitHubApi = InstanceType<typeof GatewayOctokit> & { read: DirectRead }
+// requestPolicy first: the first plugin's hooks are innermost, so the others see its verdicts.
+const GatewayOctokit = Octokit.plugin(requestPolicy, retry, throttling)
+/** The process's Octokit: what tools, resources and prompts call. */
+export type GitHubApi = Octokit
 
 export interface GitHubClientOptions {
   token: string
@@ -28,19 +33,21 @@ export interface GitHubClientOptions {
   requestTimeoutMs?: number
   /** Conditional-request cache entries; default 500, 0 disables. */
   etagCacheSize?: number
-  /** Keep-alive connections, i.e. concurrent upstream requests; default 50. */
+  /** Conditional-request cache bytes (bodies and headers); default 32 MiB. */
+  etagCacheBytes?: number
+  /** Largest answer read from GitHub; past it the call fails cleanly. Default 16 MiB. */
+  maxResponseBytes?: number
+  /** Keep-alive connections; default 50. */
   maxConnections?: number
-  /** Gap between write starts; default 1000 ms, GitHub's guidance against secondary limits. */
-  writeSpacingMs?: number
-  /** Gap between searches; default 2000 ms (GitHub allows 30 searches a minute). */
-  searchSpacingMs?: number
+  /** GitHub's secondary limits, as budgets; defaults to GitHub's published figures. */
+  budgets?: Partial<BudgetLimits>
   /** Backoff unit for retries of 5xx and rate limits; default 1000 ms. */
   retryBaseMs?: number
   /** A rate-limited request is retried once if the wait is at most this; default 10 s. */
   maxRateLimitWaitS?: number
 }
 
-export type GitHubStats = EtagStats & UpstreamStats & CoalesceStats
+export type GitHubStats = EtagStats & UpstreamStats & CoalesceStats & HoldStats
 
 export interface GitHubClient {
   api: GitHubApi
@@ -48,26 +55,24 @@ export interface GitHubClient {
   close (): Promise<void>
 }
 
-// Creating issues and comments is not idempotent: a retry after a lost response posts twice.
-// Adding labels is (adding a label twice changes nothing), as are GET, PATCH, PUT and DELETE.
-const SAFE_POST = /\/labels$/
+// Statuses that no repeat changes. 429 is the throttling plugin's to wait out, not plugin-retry's.
+const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451]
+// Statuses whose Response must have no body.
+const NULL_BODY = new Set([101, 204, 205, 304])
 
-/**
- * Octokit parses every success body with json-with-bigint, a regex pass plus a reviver over the
- * whole text: a sixth of the gateway's CPU on a get_issue in the benchmark. GitHub's ids and
- * numbers are all below 2^53, so the native JSON.parse is exact for them. Octokit is told to
- * hand over the raw body and this hook parses it (error bodies keep Octokit's own handling).
- */
-function parseBodiesNatively (api: InstanceType<typeof GatewayOctokit>): void {
-  api.hook.wrap('request', async (request, options) => {
-    options.request = { ...options.request, parseSuccessResponseBody: false }
-    const response = await request(options)
-    const body = response.data as Body | undefined
-    if (body === undefined || body === null || typeof body !== 'object' || !('text' in body)) return response
-    const text = await body.text()
-    response.data = isJsonType(String(response.headers['content-type'] ?? '')) && text !== '' ? JSON.parse(text) : text
-    return response
-  })
+/** The fetch Octokit calls (it passes a URL string and a plain init), over the snapshot layers. */
+function octokitFetch (stack: SnapshotFetch) {
+  return async (url: string, init: UpstreamInit): Promise<Response> => {
+    try {
+      const s = await stack(url, { method: init.method, headers: init.headers, body: init.body, signal: init.signal })
+      return new Response(NULL_BODY.has(s.status) ? null : s.body, { status: s.status, headers: s.headers })
+    } catch (error) {
+      // A signal aborted with a plain reason (the SDK passes a string) must still read as a
+      // cancellation, which Octokit and plugin-retry leave alone, not as a network failure.
+      if (init.signal?.aborted) throw abortError(init.signal)
+      throw error
+    }
+  }
 }
 
 export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
@@ -78,42 +83,41 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   const onLimit = (kind: string) => (retryAfter: number, options: { method: string, url: string }, _o: unknown, retryCount: number) => {
     const again = retryCount === 0 && retryAfter <= maxWait
     log.warn({ kind, method: options.method, route: options.url, retryAfterS: retryAfter, retrying: again }, 'GitHub rate limit')
+    // A primary limit holds calls through its bucket's reset; a secondary one through its pause.
+    if (!again && kind === 'secondary') hold.pauseUntil(Date.now() + retryAfter * 1000)
     return again
   }
-  // Writes and notification-triggering writes (new issues, comments) are separate lanes, as in
-  // the throttling plugin's defaults: one shared lane would book two slots for every create.
-  const writes = new Lane(opts.writeSpacingMs ?? 1000, { name: 'writes' })
-  const notifications = new Lane(opts.writeSpacingMs ?? 1000, { name: 'writes' })
-  const searches = new Lane(opts.searchSpacingMs ?? 2000, { name: 'searches' })
+  const budgets = createBudgets({ ...GITHUB_BUDGETS, ...opts.budgets })
   const identity = createHash('sha256').update(opts.token).digest('hex').slice(0, 16)
-  const cache = new EtagCache(opts.etagCacheSize ?? 500, identity)
-  const upstream: UpstreamStats = { requests: new Map() }
+  const cache = new EtagCache({ maxEntries: opts.etagCacheSize ?? 500, maxBytes: opts.etagCacheBytes ?? 32 * 1024 * 1024 }, identity)
+  const upstream = newUpstreamStats()
   const reads: CoalesceStats = { coalesced: 0 }
-  // Innermost first: the pool, what GitHub answered (for metrics), the ETag cache, single-flight.
-  const fetch = withCoalescedReads(
-    withConditionalRequests(withUpstreamStats(pooledFetch(agent), upstream), cache, baseUrl),
+  const holds: HoldStats = { held: 0 }
+  const retryBase = opts.retryBaseMs ?? 1000
+  const pathOf = (url: string) => apiPath(url, baseUrl)
+  // Innermost first: the pool, what GitHub answered (for metrics), holding calls while GitHub
+  // says no, the ETag cache, single-flight.
+  const answers = withUpstreamStats(agentFetch(agent, opts.maxResponseBytes ?? 16 * 1024 * 1024), upstream)
+  const hold = withQuotaHold(answers, upstream, holds, pathOf)
+  const stack = withCoalescedReads(
+    withConditionalRequests(hold.fetch, cache, baseUrl),
     (url, init) => cache.key(init.headers?.accept ?? '', url),
-    (url) => apiPath(url, baseUrl),
-    reads
+    pathOf,
+    reads,
   )
-  const octokit = new GatewayOctokit({
+  const api = new GatewayOctokit({
     auth: opts.token,
     baseUrl,
     userAgent: `${NAME}/${VERSION}`,
-    request: { fetch },
-    safeRetry: { retries: 2, baseMs: opts.retryBaseMs ?? 1000 },
-    // Our lanes and retry runner replace the plugin's Bottleneck groups; it only ever calls
-    // key().schedule() and on('failed') on them, but its types insist on Bottleneck.
+    request: { fetch: octokitFetch(stack) },
+    retry: { retries: 2, retryAfterBaseValue: retryBase, doNotRetry: DO_NOT_RETRY },
     throttle: {
+      id: 'gateway',
       onRateLimit: onLimit('primary'),
       onSecondaryRateLimit: onLimit('secondary'),
-      retryAfterBaseValue: opts.retryBaseMs ?? 1000,
-      global: new Lane(0), // concurrency is bounded by the pool's connections instead
-      write: writes,
-      notifications,
-      search: searches,
-      retryLimiter: new RetryRunner(),
-    } as unknown as ThrottlingOptions,
+      retryAfterBaseValue: retryBase,
+      ...budgets.groups,
+    },
     // Octokit logs every request; failures are routine (a 404 is an answer), so they stay at debug.
     log: {
       debug: (m: string) => log.debug({}, m),
@@ -122,19 +126,18 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
       error: (m: string) => log.debug({}, m),
     },
   })
-  octokit.hook.before('request', (options) => {
-    if (options.method === 'POST' && !SAFE_POST.test(options.url)) options.request.retries = 0
+  // Outermost: a request the budgets refused reads as that, not as a Bottleneck internal.
+  api.hook.error('request', (error, options) => {
+    budgets.release({ method: options.method, url: options.url }, error)
+    throw budgets.translate(error)
   })
-  parseBodiesNatively(octokit)
-  const api: GitHubApi = Object.assign(octokit, { read: directReads(octokit, fetch, { baseUrl, token: opts.token, logger: log }) })
 
   let closing: Promise<void> | undefined
   return {
     api,
-    stats: () => ({ ...cache.stats(), ...upstream, ...reads }),
+    stats: () => ({ ...cache.stats(), ...upstream, ...reads, ...holds }),
     close: () => (closing ??= (async () => { // idempotent: shutdown paths may overlap
-      for (const lane of [writes, notifications, searches]) lane.close()
-      await agent.close()
+      await Promise.all([budgets.close(), agent.close()])
     })()),
   }
 }

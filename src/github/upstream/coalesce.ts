@@ -4,35 +4,48 @@
 // the caller asked, and a write drops the in-flight reads of what it changes, so a read issued
 // after a write never joins one that started before it.
 import { invalidatedBy } from './etag-cache.js'
-import { PooledResponse, type FetchInit, type FetchLike, type MemoryBody, type ResponseHeaders } from './pool.js'
+import type { Snapshot, SnapshotFetch, UpstreamInit } from './pool.js'
 
-// Octokit only reads a response's headers, so every caller of a flight can share one object;
-// an in-memory body is shared too (its JSON is parsed once, frozen, for all of them).
-interface Snapshot { status: number, headers: ResponseHeaders, body: MemoryBody }
-interface Flight { path: string, done: Promise<Snapshot> }
+interface Flight {
+  path: string
+  done: Promise<Snapshot>
+  /** Callers still waiting; when the last one leaves, the request is cancelled. */
+  waiting: number
+  controller: AbortController
+}
 
 export interface CoalesceStats { coalesced: number }
 
-/** Resolves with `promise`, or rejects as fetch would when the caller's own signal aborts. */
-function untilAborted<T> (promise: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
-  if (!signal) return promise
-  if (signal.aborted) return Promise.reject(signal.reason)
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value) },
-      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error) },
-    )
-  })
+/** The rejection a cancelled fetch gives, whatever reason the caller's signal carries. */
+export function abortError (signal: AbortSignal): Error {
+  const reason: unknown = signal.reason
+  return reason instanceof Error && reason.name === 'AbortError' ? reason : new DOMException('This operation was aborted', 'AbortError')
 }
 
-/** What every caller of a flight gets: status, headers and the in-memory body. */
-const snapshot = (res: PooledResponse): Snapshot => ({ status: res.status, headers: res.headers, body: res.body })
-
-export function withCoalescedReads (fetch: FetchLike, keyOf: (url: string, init: FetchInit) => string, pathOf: (url: string) => string, stats: CoalesceStats): FetchLike {
+export function withCoalescedReads (
+  fetch: SnapshotFetch, keyOf: (url: string, init: UpstreamInit) => string, pathOf: (url: string) => string, stats: CoalesceStats,
+): SnapshotFetch {
   const flights = new Map<string, Flight>()
-  return async (url, init = {}) => {
+
+  const start = (key: string, url: string, init: UpstreamInit): Flight => {
+    // The shared request carries no caller's signal, only its own: one caller leaving must not
+    // fail the others, but when every caller has left nobody needs the answer.
+    const controller = new AbortController()
+    const done = fetch(url, { method: init.method, headers: init.headers, signal: controller.signal })
+    const flight: Flight = { path: pathOf(url), done, waiting: 0, controller }
+    flights.set(key, flight)
+    const land = () => { if (flights.get(key) === flight) flights.delete(key) }
+    done.then(land, land)
+    return flight
+  }
+
+  const leave = (key: string, flight: Flight) => {
+    if (--flight.waiting > 0) return
+    if (flights.get(key) === flight) flights.delete(key)
+    flight.controller.abort()
+  }
+
+  return async (url, init) => {
     if ((init.method ?? 'GET') !== 'GET') {
       try {
         return await fetch(url, init)
@@ -41,22 +54,21 @@ export function withCoalescedReads (fetch: FetchLike, keyOf: (url: string, init:
         for (const [key, flight] of flights) if (stale.some((p) => flight.path.startsWith(p))) flights.delete(key)
       }
     }
+    const signal = init.signal
+    if (signal?.aborted) throw abortError(signal)
     const key = keyOf(url, init)
     let flight = flights.get(key)
-    if (flight === undefined) {
-      // The shared request carries no caller's signal: one caller giving up must not fail the
-      // others. It is still bounded by the pool's timeouts.
-      const shared: FetchInit = { method: init.method, headers: init.headers, body: init.body }
-      const done = fetch(url, shared).then(snapshot)
-      const created: Flight = { path: pathOf(url), done }
-      flight = created
-      flights.set(key, created)
-      const land = () => { if (flights.get(key) === created) flights.delete(key) }
-      done.then(land, land)
-    } else {
-      stats.coalesced++
-    }
-    const snap = await untilAborted(flight.done, init.signal)
-    return new PooledResponse(snap.status, url, snap.headers, snap.body)
+    if (flight === undefined) flight = start(key, url, init)
+    else stats.coalesced++
+    const joined = flight
+    joined.waiting++
+    if (!signal) return await joined.done.finally(() => { joined.waiting-- })
+    return await new Promise<Snapshot>((resolve, reject) => {
+      let left = false
+      const onAbort = () => { left = true; leave(key, joined); reject(abortError(signal)) }
+      signal.addEventListener('abort', onAbort, { once: true })
+      const settle = () => { signal.removeEventListener('abort', onAbort); if (!left) joined.waiting-- }
+      joined.done.then((value) => { settle(); resolve(value) }, (error: unknown) => { settle(); reject(error) })
+    })
   }
 }

@@ -1,11 +1,11 @@
 // Conditional requests, done where the final URL and headers are known: in the fetch layer under
 // Octokit. A repeat read sends If-None-Match; GitHub's 304 (which spends no quota) is answered
-// with the cached 200, so Octokit never parses an endpoint twice or builds an error for a 304
-// (both showed in the benchmark profile when this was an Octokit hook). Every read, retries
-// included, goes through here; writes drop what they may have changed, even when they failed,
-// since a failed write may still have landed upstream.
+// with the cached 200, so Octokit never builds an error for a 304. Every read, retries included,
+// goes through here; writes drop what they may have changed, even when they failed, since a
+// failed write may still have landed upstream.
+import { Headers } from 'undici'
 import { EtagCache, invalidatedBy } from './etag-cache.js'
-import { PooledResponse, ResponseHeaders, type FetchLike } from './pool.js'
+import type { Snapshot, SnapshotFetch } from './pool.js'
 
 /** Path below the API root, lower-cased (GitHub names are case-insensitive), without the query. */
 export function apiPath (url: string, baseUrl: string): string {
@@ -14,8 +14,15 @@ export function apiPath (url: string, baseUrl: string): string {
   return (q === -1 ? rest : rest.slice(0, q)).toLowerCase()
 }
 
-export function withConditionalRequests (fetch: FetchLike, cache: EtagCache, baseUrl: string): FetchLike {
-  return async (url, init = {}) => {
+/** The cached 200 under the 304's own headers (rate limit, date), which are newer. */
+function replay (cached: Snapshot, fresh: Snapshot): Snapshot {
+  const headers = new Headers(cached.headers)
+  for (const [name, value] of fresh.headers) headers.set(name, value)
+  return { status: 200, headers, body: cached.body }
+}
+
+export function withConditionalRequests (fetch: SnapshotFetch, cache: EtagCache, baseUrl: string): SnapshotFetch {
+  return async (url, init) => {
     const path = apiPath(url, baseUrl)
     if ((init.method ?? 'GET') !== 'GET') {
       try {
@@ -30,15 +37,14 @@ export function withConditionalRequests (fetch: FetchLike, cache: EtagCache, bas
     const res = await fetch(url, cached ? { ...init, headers: { ...init.headers, 'if-none-match': cached.etag } } : init)
     if (res.status === 304 && cached !== undefined) {
       cache.hits++
-      // The 304's own headers (rate limit, date) are newer than the cached ones.
-      return new PooledResponse(200, url, ResponseHeaders.layered(res.headers, cached.headers), cached.body)
+      return replay(cached.answer, res)
     }
     if (cached !== undefined) cache.misses++
     const etag = res.headers.get('etag')
-    if (res.status !== 200 || etag === null || etag === '') return res
-    const body = res.body
     // A write that finished while this read was in flight may have made this copy stale.
-    if (cache.generation === generation) cache.set(key, { path, etag, headers: res.headers, body })
-    return new PooledResponse(200, url, res.headers, body)
+    if (res.status === 200 && etag !== null && etag !== '' && cache.generation === generation) {
+      cache.set(key, { path, etag, answer: res })
+    }
+    return res
   }
 }

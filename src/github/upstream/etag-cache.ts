@@ -1,62 +1,78 @@
-// Conditional requests: a bounded LRU of GitHub GET responses keyed by credential identity,
-// Accept header and URL. A repeat read sends If-None-Match; GitHub answers 304 (which costs no
-// rate-limit quota) and the cached body is served. Writes drop what they may have changed, so a
-// lagging replica's 304 can never hand back our pre-write copy.
-import type { MemoryBody, ResponseHeaders } from './pool.js'
+// Conditional requests: a bounded LRU of GitHub GET answers keyed by credential identity, Accept
+// header and URL, bounded in entries and in bytes (an issue body can be large, a listing of a
+// hundred of them larger). A repeat read sends If-None-Match; GitHub answers 304 (which costs no
+// rate-limit quota) and the cached answer is served. Writes drop what they may have changed, so
+// a lagging replica's 304 can never hand back our pre-write copy.
+import { LRUCache } from 'lru-cache'
+import type { Snapshot } from './pool.js'
 
-interface Entry {
+export interface Entry {
   path: string
   etag: string
-  /** The 200's headers and body as GitHub sent them, replayed for a 304 (one parse for all). */
-  headers: ResponseHeaders
-  body: MemoryBody
+  /** The 200 as GitHub sent it, replayed for a 304. */
+  answer: Snapshot
 }
 
 export interface EtagStats {
   etagHits: number
   etagMisses: number
   etagEntries: number
+  etagBytes: number
+}
+
+export interface EtagCacheOptions {
+  /** Most entries kept; 0 disables the cache. */
+  maxEntries: number
+  /** Most bytes kept (bodies plus headers); one entry may use at most a quarter of it. */
+  maxBytes: number
+}
+
+/** Roughly what an entry holds in memory: its body, headers, key and path. */
+function sizeOf (entry: Entry, key: string): number {
+  let headers = 0
+  for (const [name, value] of entry.answer.headers) headers += name.length + value.length
+  return (entry.answer.body?.byteLength ?? 0) + headers + key.length + entry.path.length + entry.etag.length
 }
 
 export class EtagCache {
-  private readonly entries = new Map<string, Entry>() // Map order doubles as recency order
+  private readonly entries: LRUCache<string, Entry> | null
   hits = 0
   misses = 0
   /** Bumped by every invalidation: a read that started before a write must not store its copy. */
   generation = 0
 
-  constructor (private readonly maxEntries: number, private readonly identity: string) {}
+  constructor (opts: EtagCacheOptions, private readonly identity: string) {
+    this.entries = opts.maxEntries <= 0 || opts.maxBytes <= 0
+      ? null
+      : new LRUCache({ max: opts.maxEntries, maxSize: opts.maxBytes, maxEntrySize: Math.max(1, Math.floor(opts.maxBytes / 4)), sizeCalculation: sizeOf })
+  }
 
   key (accept: string, url: string): string {
     return `${this.identity} ${accept} ${url}`
   }
 
   get (key: string): Entry | undefined {
-    const entry = this.entries.get(key)
-    if (entry !== undefined) { // refresh recency
-      this.entries.delete(key)
-      this.entries.set(key, entry)
-    }
-    return entry
+    return this.entries?.get(key)
   }
 
+  /** Keeps the entry unless it alone is larger than an entry may be (then it is simply not kept). */
   set (key: string, entry: Entry): void {
-    if (this.maxEntries <= 0) return
-    this.entries.delete(key)
-    this.entries.set(key, entry)
-    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string)
+    this.entries?.set(key, entry)
   }
 
   /** Drops every entry whose path starts with one of the (lower-cased) prefixes. */
   invalidate (prefixes: readonly string[]): void {
     this.generation++
-    for (const [key, entry] of this.entries) {
-      if (prefixes.some((p) => entry.path.startsWith(p))) this.entries.delete(key)
+    if (this.entries === null) return
+    const stale: string[] = []
+    for (const [key, entry] of this.entries.entries()) {
+      if (prefixes.some((p) => entry.path.startsWith(p))) stale.push(key)
     }
+    for (const key of stale) this.entries.delete(key)
   }
 
   stats (): EtagStats {
-    return { etagHits: this.hits, etagMisses: this.misses, etagEntries: this.entries.size }
+    return { etagHits: this.hits, etagMisses: this.misses, etagEntries: this.entries?.size ?? 0, etagBytes: this.entries?.calculatedSize ?? 0 }
   }
 }
 
@@ -68,4 +84,3 @@ export function invalidatedBy (path: string): string[] {
   const m = /^\/repos\/[^/]+\/[^/]+\/[^/]+/.exec(path)
   return m === null ? [path] : [m[0], '/search/issues']
 }
-

@@ -7,9 +7,6 @@ import { ToolError } from '../../mcp/tool-errors.js'
 
 const MAX_PAGES = 5 // a listing never costs more than five upstream requests
 
-/** One path segment, escaped as Octokit's URL templates escape it. */
-const seg = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-
 export interface IssueQuery {
   owner: string
   repo: string
@@ -27,11 +24,11 @@ export interface CollectedIssues {
 }
 
 export async function fetchIssue (gh: GitHubApi, owner: string, repo: string, n: number, signal: AbortSignal): Promise<RawIssue> {
-  const data = await gh.read<RawIssue>(`/repos/${seg(owner)}/${seg(repo)}/issues/${n}`, signal)
+  const { data } = await gh.rest.issues.get({ owner, repo, issue_number: n, request: { signal } })
   if (isPullRequest(data)) {
     throw new ToolError(`#${n} in ${owner}/${repo} is a pull request, not an issue; these tools work on issues only.`)
   }
-  return data
+  return data as RawIssue
 }
 
 /** Up to `limit` issues, reading further pages when pull requests take up room on a page. */

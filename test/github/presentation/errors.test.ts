@@ -82,10 +82,10 @@ t.test('403 without a rate limit is a permission problem', async (t) => {
     'GitHub says: "Resource not accessible by integration". Retrying will not help.')
 })
 
-t.test('a full write queue is an actionable refusal, not an internal error', async (t) => {
+t.test('refusals the gateway decides on itself are actionable, not internal errors', async (t) => {
   const { explain } = await import('../../../src/github/presentation/errors.js')
-  const { LaneFullError } = await import('../../../src/github/upstream/lane.js')
-  const e = explain(new LaneFullError(7, 'searches'))
-  t.equal(e.internal, false)
-  t.match(e.message, /Too many searches are queued.*nothing was sent\. Retry in about 7 s/)
+  const { BudgetExhaustedError, ClientClosedError } = await import('../../../src/github/upstream/budget-errors.js')
+  const budget = explain(new BudgetExhaustedError('search', 'search', '30 a minute', 40))
+  t.same(budget, { message: 'GitHub search budget exhausted (30 a minute): nothing was sent; try again in about 40 s.', status: null, internal: false })
+  t.match(explain(new ClientClosedError()), { message: /shutting down; nothing was sent/, internal: false })
 })

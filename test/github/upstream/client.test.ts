@@ -6,6 +6,9 @@ import type { AddressInfo } from 'node:net'
 import { harness, memoryLogger, textOf } from '../harness.js'
 import { createGitHubClient } from '../../../src/github/upstream/client.js'
 import { EtagCache, invalidatedBy } from '../../../src/github/upstream/etag-cache.js'
+import { withConditionalRequests } from '../../../src/github/upstream/conditional.js'
+import type { Snapshot, UpstreamInit } from '../../../src/github/upstream/pool.js'
+import { Headers } from 'undici'
 import pkg from '../../../package.json' with { type: 'json' }
 
 const issue = (n: number) => ({ owner: 'octo-org', repo: 'widgets', issue_number: n })
@@ -64,42 +67,63 @@ t.test('the cache is bounded', async (t) => {
 })
 
 t.test('cache keys carry the credential identity, the Accept header and the URL', async (t) => {
-  const a = new EtagCache(10, 'id-a')
-  const b = new EtagCache(10, 'id-b')
+  const a = new EtagCache({ maxEntries: 10, maxBytes: 1e6 }, 'id-a')
+  const b = new EtagCache({ maxEntries: 10, maxBytes: 1e6 }, 'id-b')
   t.not(a.key('application/json', 'https://x/repos/o/r'), b.key('application/json', 'https://x/repos/o/r'))
   t.not(a.key('application/json', 'https://x/y'), a.key('application/vnd.github.text-match+json', 'https://x/y'))
   t.same(invalidatedBy('/repos/o/r/issues/5/labels'), ['/repos/o/r/issues', '/search/issues'])
   t.same(invalidatedBy('/user'), ['/user'])
 })
 
-t.test('close() ends the keep-alive pool', async (t) => {
+t.test('close() ends the keep-alive pool and the budgets', async (t) => {
   const h = await harness(t)
   await h.call('get_issue', issue(1))
   await h.domain.close()
   const res = await h.call('get_issue', issue(2))
   t.equal(res.isError, true, 'no upstream after close')
-  t.match(textOf(res), /Could not reach GitHub/)
+  t.equal(textOf(res), 'The gateway is shutting down; nothing was sent to GitHub. Retry in a moment.')
+  t.equal(h.standin.requests.length, 1)
 })
 
 t.test('a read in flight during a write does not store its (maybe stale) copy', async (t) => {
-  const { withConditionalRequests } = await import('../../../src/github/upstream/conditional.js')
-  const { MemoryBody, PooledResponse, ResponseHeaders } = await import('../../../src/github/upstream/pool.js')
-  const cache = new EtagCache(10, 'id')
+  const cache = new EtagCache({ maxEntries: 10, maxBytes: 1e6 }, 'id')
   let release: (() => void) | undefined
-  const inner = async (url: string, init: { method?: string } = {}) => {
+  const inner = async (_url: string, init: UpstreamInit): Promise<Snapshot> => {
     if ((init.method ?? 'GET') === 'GET') await new Promise<void>((resolve) => { release = resolve })
-    return new PooledResponse(200, url, new ResponseHeaders([['etag', 'W/"old"']]), new MemoryBody('{"title":"before the write"}'))
+    return { status: 200, headers: new Headers({ etag: 'W/"old"' }), body: Buffer.from('{"title":"before the write"}') }
   }
   const fetch = withConditionalRequests(inner, cache, 'http://gh')
-  const reading = fetch('http://gh/repos/o/r/issues/3')
+  const reading = fetch('http://gh/repos/o/r/issues/3', {})
   await fetch('http://gh/repos/o/r/issues/3', { method: 'PATCH', body: '{}' })
   release!()
   await reading
   t.equal(cache.stats().etagEntries, 0, 'not cached: the write finished while it was in flight')
-  const again = fetch('http://gh/repos/o/r/issues/3')
+  const again = fetch('http://gh/repos/o/r/issues/3', {})
   release!()
   await again
   t.equal(cache.stats().etagEntries, 1, 'a read started after the write is cached as usual')
+})
+
+t.test('the cache is bounded in bytes as well as entries', async (t) => {
+  const cache = new EtagCache({ maxEntries: 100, maxBytes: 40_000 }, 'id')
+  const entry = (n: number, bytes: number) => ({ path: `/repos/o/r/issues/${n}`, etag: `"${n}"`, answer: { status: 200, headers: new Headers(), body: new Uint8Array(bytes) } })
+  for (let n = 1; n <= 8; n++) cache.set(`k${n}`, entry(n, 8_000))
+  t.ok(cache.stats().etagBytes <= 40_000, `${cache.stats().etagBytes} bytes kept`)
+  t.equal(cache.stats().etagEntries, 4, 'the oldest went to make room')
+  t.ok(cache.get('k8') && !cache.get('k1'))
+  cache.set('huge', entry(99, 20_000))
+  t.equal(cache.get('huge'), undefined, 'an answer larger than a quarter of the cache is not kept')
+  t.ok(cache.get('k8'), 'and does not push the others out')
+})
+
+t.test('a large issue does not fill the cache: through the client, bytes stay under the bound', async (t) => {
+  const h = await harness(t, { domain: { etagCacheBytes: 64 * 1024 } })
+  const big = h.standin.state.repos[0].issues.find((i) => i.number === 2)!
+  big.body = 'x'.repeat(60 * 1024)
+  await h.call('get_issue', issue(2))
+  for (const n of [1, 3, 4, 5]) await h.call('get_issue', issue(n))
+  t.ok(h.domain.stats().etagBytes <= 64 * 1024, `${h.domain.stats().etagBytes} bytes`)
+  t.equal(h.domain.stats().etagEntries, 4, 'the oversized answer was served but not kept')
 })
 
 t.test('an issue changed on GitHub (new ETag) is answered fresh, not from a remembered answer', async (t) => {
