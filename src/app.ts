@@ -4,6 +4,7 @@ import env from '../plugins/env.js'
 import { proxyTrust } from './config.js'
 import lifecycle from '../plugins/lifecycle.js'
 import errors from '../plugins/errors.js'
+import lingeringClose from '../plugins/lingering-close.js'
 import metrics from '../plugins/metrics.js'
 import github from '../plugins/github.js'
 import sessions from '../plugins/sessions.js'
@@ -31,6 +32,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions) {
   fastify.log.level = fastify.config.LOG_LEVEL
   await fastify.register(lifecycle)
   await fastify.register(errors)
+  await fastify.register(lingeringClose)
   await fastify.register(metrics)
   await fastify.register(github)
   await fastify.register(sessions)
