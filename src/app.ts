@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import env from '../plugins/env.js'
 import { proxyTrust } from './config.js'
+import timeouts from '../plugins/timeouts.js'
 import lifecycle from '../plugins/lifecycle.js'
 import errors from '../plugins/errors.js'
 import lingeringClose from '../plugins/lingering-close.js'
@@ -30,6 +31,7 @@ export interface AppOptions {
 export default async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(env, { env: opts.env })
   fastify.log.level = fastify.config.LOG_LEVEL
+  await fastify.register(timeouts)
   await fastify.register(lifecycle)
   await fastify.register(errors)
   await fastify.register(lingeringClose)
@@ -60,8 +62,8 @@ export async function buildApp (opts: AppOptions & { logger?: FastifyServerOptio
     // TRUST_PROXY when a request arrives rather than at construction.
     trustProxy: (_address: string, hop: number) => (trust ??= proxyTrust(instance!.config.TRUST_PROXY))(hop),
     // Sockets are drained by plugins/lifecycle.ts; idle keep-alive ones close at once.
+    // Socket timeouts come from config (plugins/timeouts.ts).
     forceCloseConnections: 'idle',
-    keepAliveTimeout: 72_000, // above common load-balancer idle timeouts (60 s): avoids 502s
     routerOptions: { ignoreTrailingSlash: true }
   })
   instance = fastify
