@@ -10,6 +10,7 @@ import metrics from '../plugins/metrics.js'
 import github from '../plugins/github.js'
 import sessions from '../plugins/sessions.js'
 import health from '../plugins/health.js'
+import oauthDiscovery from '../plugins/oauth-discovery.js'
 import hosts from '../plugins/hosts.js'
 import cors from '../plugins/cors.js'
 import auth, { authKeys } from '../plugins/auth.js'
@@ -24,9 +25,10 @@ export interface AppOptions {
 /**
  * The whole gateway as one plugin tree, in a fixed, visible order.
  * Root level: config and process-wide state (shutdown, errors, metrics, GitHub client, sessions,
- * health).
+ * health, the OAuth-discovery answers).
  * The `/mcp` scope adds the HTTP guards (Host, CORS/Origin, API key, rate limit) before the
- * MCP routes, so probes and metrics are never authenticated or limited by construction.
+ * MCP routes, so probes, metrics and OAuth discovery are never authenticated or limited by
+ * construction.
  */
 export default async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(env, { env: opts.env })
@@ -41,6 +43,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(authKeys)
   await fastify.register(rateLimitStore)
   await fastify.register(health)
+  await fastify.register(oauthDiscovery)
 
   await fastify.register(async function mcpScope (api) {
     await api.register(hosts)
