@@ -51,5 +51,5 @@ export async function until (check: () => boolean | Promise<boolean>, what: stri
 export async function waitReady (base: string): Promise<void> {
   await until(async () => {
     try { return (await fetch(`${base}/health/live`)).ok } catch { return false }
-  }, `${base} to come up`, 15_000)
+  }, `${base} to come up`, 30_000)
 }
