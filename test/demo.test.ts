@@ -7,6 +7,9 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { freePort } from './spawn.js'
 import type { TestContext } from './helper.js'
 
+// Each test spawns processes; on a loaded machine the file needs more than the default budget.
+t.setTimeout(300_000)
+
 // `npm run demo` as a newcomer runs it: what it prints must be enough to connect, with any client.
 const entry = fileURLToPath(new URL('../sandbox/demo.ts', import.meta.url))
 

@@ -5,6 +5,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { standin, testEnv } from './helper.js'
 import { exitOf, freePort, until, waitReady } from './spawn.js'
 
+// Each test spawns processes; on a loaded machine the file needs more than the default budget.
+t.setTimeout(300_000)
+
 // The package scripts as a user runs them, through npm: npm starts `sh -c <script>`, so unless
 // the script execs, a signal to npm never reaches the gateway and it is left running, orphaned.
 const root = fileURLToPath(new URL('..', import.meta.url))
