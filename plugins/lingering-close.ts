@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import type { Socket } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 
-export interface LingerBounds {
+interface LingerBounds {
   /** Request bytes read and discarded after the answer before the socket is cut. */
   maxBytes: number
   /** Time after the answer before the socket is cut. */
@@ -12,6 +12,8 @@ export interface LingerBounds {
 // Discarding a large body costs the bandwidth it takes, never memory; a client that reads its
 // answer stops sending at once, so these bounds only matter for clients that never read.
 const DEFAULTS: LingerBounds = { maxBytes: 16 * 1024 * 1024, maxMs: 5000 }
+// How often the discarded bytes are checked against maxBytes.
+const METER_MS = 50
 
 /**
  * Lingering close, as nginx does it. A request refused before its body was read (413 above all:
@@ -27,7 +29,7 @@ async function lingeringClose (app: FastifyInstance, opts: Partial<LingerBounds>
   app.addHook('onSend', async (request, reply) => {
     // Only responses that close the connection while the body is still arriving.
     if (request.raw.complete || reply.getHeader('connection') !== 'close') return
-    lingerOnClose(request.raw.socket, request.raw, bounds)
+    lingerOnClose(request.raw.socket, bounds)
   })
 }
 
@@ -35,15 +37,16 @@ async function lingeringClose (app: FastifyInstance, opts: Partial<LingerBounds>
  * Replaces this one socket's destroySoon(), the call Node makes when a `Connection: close`
  * response has been handed to the socket, with: end (FIN after the answer), discard, destroy.
  */
-export function lingerOnClose (socket: Socket, body: NodeJS.ReadableStream, bounds: LingerBounds): void {
+function lingerOnClose (socket: Socket, bounds: LingerBounds): void {
   socket.destroySoon = function destroySoon (this: Socket) {
-    let seen = 0
-    const cut = () => { clearTimeout(timer); this.destroy() }
+    // The HTTP parser reads the socket natively (no 'data' events, and the request stream is
+    // detached once answered), so the discarded bytes are counted on the socket itself.
+    const start = this.bytesRead
+    const cut = () => { clearTimeout(timer); clearInterval(meter); this.destroy() }
     const timer = setTimeout(cut, bounds.maxMs).unref()
-    // Node resumed the request stream (dumped) before this call; counting its data bounds the bytes.
-    body.on('data', (chunk: Buffer) => { seen += chunk.length; if (seen > bounds.maxBytes) cut() })
+    const meter = setInterval(() => { if (this.bytesRead - start > bounds.maxBytes) cut() }, METER_MS).unref()
     this.once('end', cut) // the client closed its side: it has read what it wanted
-    this.once('close', () => clearTimeout(timer))
+    this.once('close', () => { clearTimeout(timer); clearInterval(meter) })
     this.end()
     this.resume()
   }
