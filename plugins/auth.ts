@@ -39,7 +39,14 @@ function loadKeys (config: Config): AuthKeys {
 
   const generatedKey = randomBytes(32).toString('base64url')
   // Straight to stderr, never through the logger: log lines must never hold a key.
-  process.stderr.write(`\nNo AUTH_KEYS set: generated a development API key (new on every start):\n  ${generatedKey}\n\n`)
+  // Whatever LOG_LEVEL says: without it the gateway is unusable. With how to keep it, since a
+  // key that changes on every restart breaks every client configured with it.
+  process.stderr.write([
+    '', 'No AUTH_KEYS set: generated a development API key (a new one on every start):', '',
+    `    ${generatedKey}`, '',
+    'Clients send it as "X-API-Key: <key>" or "Authorization: Bearer <key>".',
+    `To keep it across restarts, set it: export AUTH_KEYS=${generatedKey}  (several keys: comma-separated)`, '', ''
+  ].join('\n'))
   return { count: 1, generatedKey, verify: createVerifier(parseAuthKeys([generatedKey])) }
 }
 

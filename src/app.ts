@@ -2,12 +2,15 @@ import fp from 'fastify-plugin'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import env from '../plugins/env.js'
 import { proxyTrust } from './config.js'
+import timeouts from '../plugins/timeouts.js'
 import lifecycle from '../plugins/lifecycle.js'
 import errors from '../plugins/errors.js'
+import lingeringClose from '../plugins/lingering-close.js'
 import metrics from '../plugins/metrics.js'
 import github from '../plugins/github.js'
 import sessions from '../plugins/sessions.js'
 import health from '../plugins/health.js'
+import oauthDiscovery from '../plugins/oauth-discovery.js'
 import hosts from '../plugins/hosts.js'
 import cors from '../plugins/cors.js'
 import auth, { authKeys } from '../plugins/auth.js'
@@ -22,21 +25,25 @@ export interface AppOptions {
 /**
  * The whole gateway as one plugin tree, in a fixed, visible order.
  * Root level: config and process-wide state (shutdown, errors, metrics, GitHub client, sessions,
- * health).
+ * health, the OAuth-discovery answers).
  * The `/mcp` scope adds the HTTP guards (Host, CORS/Origin, API key, rate limit) before the
- * MCP routes, so probes and metrics are never authenticated or limited by construction.
+ * MCP routes, so probes, metrics and OAuth discovery are never authenticated or limited by
+ * construction.
  */
 export default async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(env, { env: opts.env })
   fastify.log.level = fastify.config.LOG_LEVEL
+  await fastify.register(timeouts)
   await fastify.register(lifecycle)
   await fastify.register(errors)
+  await fastify.register(lingeringClose)
   await fastify.register(metrics)
   await fastify.register(github)
   await fastify.register(sessions)
   await fastify.register(authKeys)
   await fastify.register(rateLimitStore)
   await fastify.register(health)
+  await fastify.register(oauthDiscovery)
 
   await fastify.register(async function mcpScope (api) {
     await api.register(hosts)
@@ -58,8 +65,8 @@ export async function buildApp (opts: AppOptions & { logger?: FastifyServerOptio
     // TRUST_PROXY when a request arrives rather than at construction.
     trustProxy: (_address: string, hop: number) => (trust ??= proxyTrust(instance!.config.TRUST_PROXY))(hop),
     // Sockets are drained by plugins/lifecycle.ts; idle keep-alive ones close at once.
+    // Socket timeouts come from config (plugins/timeouts.ts).
     forceCloseConnections: 'idle',
-    keepAliveTimeout: 72_000, // above common load-balancer idle timeouts (60 s): avoids 502s
     routerOptions: { ignoreTrailingSlash: true }
   })
   instance = fastify

@@ -53,6 +53,9 @@ export const ConfigSchema = Type.Object(
     SHUTDOWN_TIMEOUT_MS: Int('Drain budget on SIGTERM/SIGINT before a forced exit 1', 10000, 100, 600000),
     SHUTDOWN_DRAIN_DELAY_MS: Int('Keep listening (readiness 503) this long after a signal before closing', 0, 0, 600000),
     BODY_LIMIT_BYTES: Int('Largest accepted POST body (413 beyond)', 1048576, 1024, 67108864),
+    HEADERS_TIMEOUT_MS: Int('Time a client has to send a request\'s headers; then 408 and the connection is closed (slow-header defence)', 30000, 1000, 600000),
+    REQUEST_TIMEOUT_MS: Int('Time a client has to send a whole request, headers and body; then 408 and close (slow-body defence). At least HEADERS_TIMEOUT_MS', 60000, 1000, 3600000),
+    KEEP_ALIVE_TIMEOUT_MS: Int('Idle keep-alive connections are closed after this; keep it above the idle timeout of a load balancer in front', 72000, 1000, 600000),
     METRICS_ENABLED: Type.Boolean({ description: 'Serve Prometheus metrics on `GET /metrics`', default: true })
   },
   {

@@ -21,7 +21,8 @@ const shutdownSeconds = (env: Record<string, string | undefined>) =>
 const unknownVars = (names: string[]) => names.filter((n) => !(n in schema.properties))
 
 /** The start script's entry: the file `npm run build` must emit and the image must run. */
-const startEntry = /^node (\S+)$/.exec(pkg.scripts.start)?.[1]
+// The script checks for a build first, then execs node (so signals reach the gateway).
+const startEntry = /(?:^|; )exec node (\S+)$/.exec(pkg.scripts.start)?.[1]
 
 interface Instruction { op: string, args: string }
 /** Dockerfile instructions per stage, continuation lines joined and comments dropped. */

@@ -29,6 +29,9 @@ t.test('defaults and coercion', async (t) => {
   t.equal(config.RATE_LIMIT_WINDOW_MS, 60000)
   t.equal(config.MCP_STATELESS, true)
   t.equal(config.BODY_LIMIT_BYTES, 1048576)
+  t.equal(config.HEADERS_TIMEOUT_MS, 30000)
+  t.equal(config.REQUEST_TIMEOUT_MS, 60000)
+  t.equal(config.KEEP_ALIVE_TIMEOUT_MS, 72000)
   t.equal(config.GITHUB_API_URL, 'https://api.github.com')
 })
 
