@@ -5,6 +5,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Faults } from './faults.js'
 import { DOCS, fail, type Answer, type RouteCtx } from './http-kit.js'
 import type { Quota } from './quota.js'
+import type { Rewrites } from './rewrites.js'
 import { matchRoute } from './router.js'
 
 export interface Incoming {
@@ -22,6 +23,7 @@ export interface DispatchDeps {
   ctx: RouteCtx
   token: string
   faults: Faults
+  rewrites: Rewrites
   quotas: { core: Quota; search: Quota }
   requestId(): string
 }
@@ -71,7 +73,9 @@ export function dispatch(deps: DispatchDeps, req: Incoming): Wire {
       `for help, please include the request ID ${base['x-github-request-id']}.`,
     'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'))
   }
-  const result = route(deps, req, match)
+  const routed = route(deps, req, match)
+  const result = routed.status >= 300 || routed.body === undefined ? routed
+    : { ...routed, body: deps.rewrites.apply(req.method, req.path, routed.body) }
   const isGet = req.method === 'GET' || req.method === 'HEAD'
   if (isGet && result.status === 200) {
     const body = JSON.stringify(result.body)

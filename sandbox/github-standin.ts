@@ -8,6 +8,7 @@ import { dispatch, type DispatchDeps } from './dispatch.js'
 import { Faults, type Fault, type FaultMatch } from './faults.js'
 import { maxId, type RouteCtx } from './http-kit.js'
 import { Quota } from './quota.js'
+import { Rewrites, type Rewrite } from './rewrites.js'
 import { createSeed } from './seed.js'
 import type { SeedData } from './types.js'
 
@@ -32,6 +33,8 @@ export interface GitHubStandin {
   reset(): void
   setLatency(ms: number): void
   failNext(match: FaultMatch, fault: Fault): void
+  /** Successful JSON answers matching `match` get their body changed until the returned function is called. */
+  rewriteBodies(match: FaultMatch, rewrite: Rewrite): () => void
   setRateLimit(remaining: number, resetEpochSeconds?: number): void
   /** Search has its own quota (30/minute) on GitHub; tests of that bucket set it here. */
   setSearchRateLimit(remaining: number, resetEpochSeconds?: number): void
@@ -51,6 +54,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
   const state = freshSeed()
   const requests: RequestLogEntry[] = []
   const faults = new Faults()
+  const rewrites = new Rewrites()
   const quotas = { core: new Quota(5000, 3600), search: new Quota(30, 60) }
   let latencyMs = opts.latencyMs ?? 0
   let requestCount = 0
@@ -64,7 +68,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     limits: () => ({ core: quotas.core.snapshot(), search: quotas.search.snapshot() }),
   }
   const deps: DispatchDeps = {
-    ctx, token: opts.token ?? SANDBOX_TOKEN, faults, quotas,
+    ctx, token: opts.token ?? SANDBOX_TOKEN, faults, rewrites, quotas,
     requestId: () => `0000:00000:${(++requestCount).toString(16).toUpperCase().padStart(7, '0')}:0000000:00000000`,
   }
 
@@ -134,12 +138,14 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
       Object.assign(state, freshSeed()) // in place: callers holding `state` keep a live view
       requests.length = 0
       faults.clear()
+      rewrites.clear()
       quotas.core.restore()
       quotas.search.restore()
       latencyMs = opts.latencyMs ?? 0
     },
     setLatency(ms) { latencyMs = Math.max(0, ms) },
     failNext(match, fault) { faults.add(match, fault) },
+    rewriteBodies(match, rewrite) { return rewrites.add(match, rewrite) },
     setRateLimit(remaining, reset) { quotas.core.set(remaining, reset) },
     setSearchRateLimit(remaining, reset) { quotas.search.set(remaining, reset) },
   }
