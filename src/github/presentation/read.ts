@@ -3,6 +3,7 @@
 // through one of these helpers, which answer null (or an empty list) for anything missing, null or
 // of the wrong type, and only values the output schemas accept (integers, RFC 3339 timestamps,
 // http(s) URLs) get through. An item that cannot be read at all is counted, not thrown.
+import { ToolError } from '../../mcp/tool-errors.js'
 import { cleanLine } from './sanitize.js'
 
 export type Fields = Readonly<Record<string, unknown>>
@@ -55,8 +56,15 @@ export interface ReadList<T> {
   unreadable: number
 }
 
-/** Reads every entry; one odd entry is counted and skipped, never fatal to the list. */
-export function readEach<T> (entries: readonly unknown[], read: (raw: unknown) => T | null): ReadList<T> {
+/**
+ * Reads every entry; one odd entry is counted and skipped, never fatal to the list. An answer that
+ * is not a list at all is a clean tool error naming GitHub, not a gateway bug.
+ */
+export function readEach<T> (entries: unknown, read: (raw: unknown) => T | null): ReadList<T> {
+  if (!Array.isArray(entries)) {
+    throw new ToolError('GitHub\'s answer could not be read: a list was expected. Retry in a minute; if it persists, ' +
+      'GitHub or a proxy in front of it is sending an unexpected format.')
+  }
   const items: T[] = []
   for (const raw of entries) {
     const item = read(raw)

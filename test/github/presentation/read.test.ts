@@ -31,6 +31,7 @@ t.test('logins and labels: cleaned, unreadable entries dropped', async (t) => {
 t.test('readEach counts what it cannot read, and the note says so in one line', async (t) => {
   const got = readEach([1, 'x', 2, null], (v) => (typeof v === 'number' ? v * 10 : null))
   t.same(got, { items: [10, 20], unreadable: 2 })
+  t.throws(() => readEach({ items: [] }, () => 1), { name: 'ToolError', message: /^GitHub's answer could not be read: a list was expected\./ })
   t.equal(unreadableNote(0), '')
   t.equal(unreadableNote(1), '\n1 item could not be read (GitHub sent an unexpected shape) and was skipped.')
   t.equal(unreadableNote(3), '\n3 items could not be read (GitHub sent an unexpected shape) and were skipped.')

@@ -85,6 +85,10 @@ t.test('comments: a null comment is skipped, missing fields render', async (t) =
   t.match(textOf(res), '1 item could not be read')
   const resource = await h.client.readResource({ uri: 'issue://octo-org/widgets/1/comments' })
   t.match(JSON.stringify(resource.contents[0]), '1 item could not be read')
+  h.standin.rewriteBodies({ path: '/repos/octo-org/widgets/issues/2/comments' }, () => ({ comments: [] }))
+  const notAList = await h.call('list_issue_comments', { ...widgets, issue_number: 2 })
+  t.equal(notAList.isError, true)
+  t.match(textOf(notAList), /^GitHub's answer could not be read: a list was expected\./)
 })
 
 t.test('search: results without a readable repository are skipped, a missing result list is a clean error', async (t) => {
