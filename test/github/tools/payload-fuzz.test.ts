@@ -7,6 +7,9 @@ import t from 'tap'
 import { harness, textOf, type Harness } from '../harness.js'
 import { variantsOf } from './payload-variants.js'
 
+// Several thousand tool calls: more than the default per-file budget on a busy machine.
+t.setTimeout(180_000)
+
 interface Outcome { failed: boolean, threw?: boolean, text: string }
 type Run = (h: Harness) => Promise<Outcome>
 interface Upstream { method: string, path: string }
