@@ -2,7 +2,7 @@
 // GHES versions, proxies and future API changes do not always keep promises: every field is read
 // through one of these helpers, which answer null (or an empty list) for anything missing, null or
 // of the wrong type, and only values the output schemas accept (integers, RFC 3339 timestamps,
-// http(s) URLs) get through. An item that cannot be read at all is counted, not thrown.
+// http(s) URLs) get through. An item of a list that cannot be read at all is counted and skipped.
 import { ToolError } from '../../mcp/tool-errors.js'
 import { cleanLine } from './sanitize.js'
 
