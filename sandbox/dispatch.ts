@@ -5,7 +5,6 @@ import { STATUS_CODES } from 'node:http'
 import type { Faults } from './faults.js'
 import { DOCS, fail, type Answer, type RouteCtx } from './http-kit.js'
 import type { Quota } from './quota.js'
-import type { Rewrites } from './rewrites.js'
 import { matchRoute } from './router.js'
 
 export interface Incoming {
@@ -23,7 +22,6 @@ export interface DispatchDeps {
   ctx: RouteCtx
   token: string
   faults: Faults
-  rewrites: Rewrites
   quotas: { core: Quota; search: Quota }
   requestId(): string
 }
@@ -73,9 +71,7 @@ export function dispatch(deps: DispatchDeps, req: Incoming): Wire {
       `for help, please include the request ID ${base['x-github-request-id']}.`,
     'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api'))
   }
-  const routed = route(deps, req, match)
-  const result = routed.status >= 300 || routed.body === undefined ? routed
-    : { ...routed, body: deps.rewrites.apply(req.method, req.path, routed.body) }
+  const result = route(deps, req, match)
   const isGet = req.method === 'GET' || req.method === 'HEAD'
   if (isGet && result.status === 200) {
     const body = JSON.stringify(result.body)
@@ -103,7 +99,9 @@ function route(deps: DispatchDeps, req: Incoming, match: ReturnType<typeof match
     body = {} // an empty write body is an empty object: the handler then names the missing field
   }
   try {
-    return match.handler(deps.ctx, match.params, { method: req.method, path: req.path, query: req.query, body })
+    const a = match.handler(deps.ctx, match.params, { method: req.method, path: req.path, query: req.query, body })
+    // Payload faults change what a successful answer says, never whether it succeeded.
+    return a.status >= 300 || a.body === undefined ? a : { ...a, body: deps.faults.reshape(req.method, req.path, a.body) }
   } catch {
     return fail(500, 'Server Error') // a stand-in bug must still look like an HTTP answer
   }

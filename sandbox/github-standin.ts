@@ -5,10 +5,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dispatch, type DispatchDeps } from './dispatch.js'
-import { Faults, type Fault, type FaultMatch } from './faults.js'
+import { Faults, type Fault, type FaultMatch, type Rewrite } from './faults.js'
 import { maxId, type RouteCtx } from './http-kit.js'
 import { Quota } from './quota.js'
-import { Rewrites, type Rewrite } from './rewrites.js'
 import { createSeed } from './seed.js'
 import type { SeedData } from './types.js'
 
@@ -54,7 +53,6 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
   const state = freshSeed()
   const requests: RequestLogEntry[] = []
   const faults = new Faults()
-  const rewrites = new Rewrites()
   const quotas = { core: new Quota(5000, 3600), search: new Quota(30, 60) }
   let latencyMs = opts.latencyMs ?? 0
   let requestCount = 0
@@ -68,7 +66,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     limits: () => ({ core: quotas.core.snapshot(), search: quotas.search.snapshot() }),
   }
   const deps: DispatchDeps = {
-    ctx, token: opts.token ?? SANDBOX_TOKEN, faults, rewrites, quotas,
+    ctx, token: opts.token ?? SANDBOX_TOKEN, faults, quotas,
     requestId: () => `0000:00000:${(++requestCount).toString(16).toUpperCase().padStart(7, '0')}:0000000:00000000`,
   }
 
@@ -138,14 +136,13 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
       Object.assign(state, freshSeed()) // in place: callers holding `state` keep a live view
       requests.length = 0
       faults.clear()
-      rewrites.clear()
       quotas.core.restore()
       quotas.search.restore()
       latencyMs = opts.latencyMs ?? 0
     },
     setLatency(ms) { latencyMs = Math.max(0, ms) },
     failNext(match, fault) { faults.add(match, fault) },
-    rewriteBodies(match, rewrite) { return rewrites.add(match, rewrite) },
+    rewriteBodies(match, rewrite) { return faults.rewrite(match, rewrite) },
     setRateLimit(remaining, reset) { quotas.core.set(remaining, reset) },
     setSearchRateLimit(remaining, reset) { quotas.search.set(remaining, reset) },
   }
