@@ -1,4 +1,4 @@
-// Payload faults: answers keep GitHub's status and headers while their JSON body is changed.
+// Payload faults (faults.ts): answers keep GitHub's status and headers while their JSON body is changed.
 import t from 'tap'
 import { startGitHubStandin, SANDBOX_TOKEN } from '../../sandbox/github-standin.js'
 
