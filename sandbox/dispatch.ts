@@ -105,7 +105,9 @@ function route(deps: DispatchDeps, req: Incoming, match: ReturnType<typeof match
     body = {} // an empty write body is an empty object: the handler then names the missing field
   }
   try {
-    return match.handler(deps.ctx, match.params, { method: req.method, path: req.path, query: req.query, body })
+    const a = match.handler(deps.ctx, match.params, { method: req.method, path: req.path, query: req.query, body })
+    // Payload faults change what a successful answer says, never whether it succeeded.
+    return a.status >= 300 || a.body === undefined ? a : { ...a, body: deps.faults.reshape(req.method, req.path, a.body) }
   } catch {
     return fail(500, 'Server Error') // a stand-in bug must still look like an HTTP answer
   }

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { dispatch, type DispatchDeps } from './dispatch.js'
-import { Faults, type Fault, type FaultMatch } from './faults.js'
+import { Faults, type Fault, type FaultMatch, type Rewrite } from './faults.js'
 import { maxId, type RouteCtx } from './http-kit.js'
 import { Quota } from './quota.js'
 import { SecondaryLimits, type SecondaryLimitOptions } from './secondary-limits.js'
@@ -45,6 +45,8 @@ export interface GitHubStandin {
   reset(): void
   setLatency(ms: number): void
   failNext(match: FaultMatch, fault: Fault): void
+  /** Successful JSON answers matching `match` get their body changed until the returned function is called. */
+  rewriteBodies(match: FaultMatch, rewrite: Rewrite): () => void
   setRateLimit(remaining: number, resetEpochSeconds?: number): void
   /** Search has its own quota (30/minute) on GitHub; tests of that bucket set it here. */
   setSearchRateLimit(remaining: number, resetEpochSeconds?: number): void
@@ -164,6 +166,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     },
     setLatency(ms) { latencyMs = Math.max(0, ms) },
     failNext(match, fault) { faults.add(match, fault) },
+    rewriteBodies(match, rewrite) { return faults.rewrite(match, rewrite) },
     setRateLimit(remaining, reset) { quotas.core.set(remaining, reset) },
     setSearchRateLimit(remaining, reset) { quotas.search.set(remaining, reset) },
     setSecondaryLimits(limits) { deps.secondary = limits === false ? undefined : new SecondaryLimits(limits) },

@@ -1,84 +1,91 @@
 // GitHub payload → trimmed object → short, predictable markdown. Every string a stranger wrote
-// passes through sanitize.ts on the way.
+// passes through sanitize.ts on the way; every field is read through read.ts, so a payload with a
+// field missing, null or of the wrong type still renders (as "unknown", "none" or null).
 import { deepFreeze } from '../../deep-freeze.js'
+import { ToolError } from '../../mcp/tool-errors.js'
 import { ISSUE_BODY_MAX } from '../tools/module.js'
 import type { Comment, Issue } from './outputs.js'
+import { count, isRecord, labelNames, list, login, text, timestamp, webUrl, type Fields } from './read.js'
 import { capText, cleanLine, fence } from './sanitize.js'
 
-/** The fields we read; both issue and search-result payloads satisfy it. */
-export interface RawIssue {
-  number: number
-  title: string
-  state: string
-  state_reason?: string | null
-  labels: Array<string | { name?: string | null }>
-  user: { login: string } | null
-  assignees?: Array<{ login: string }> | null
-  comments: number
-  created_at: string
-  updated_at: string
-  closed_at: string | null
-  html_url: string
-  body?: string | null
-  repository_url: string
-  pull_request?: unknown
-}
+/** An issue (or search result) as GitHub sent it: nothing in it is trusted until read. */
+export type RawIssue = Fields
+export type RawComment = Fields
 
-export interface RawComment {
-  id: number
-  user: { login: string } | null
-  author_association: string
-  created_at: string
-  updated_at: string
-  html_url: string
-  body?: string
-}
+/** What the caller already knows, used where the payload is silent: the repository asked about, its number. */
+export interface IssueHint { repo?: string, number?: number, title?: string }
 
 /** GitHub's issue endpoints return pull requests too; issue tools must never show one as an issue. */
-export const isPullRequest = (raw: { pull_request?: unknown }): boolean => raw.pull_request != null
+export const isPullRequest = (raw: unknown): boolean => isRecord(raw) && raw.pull_request != null
 
-export function repoOfUrl (repositoryUrl: string): string {
-  return repositoryUrl.split('/').slice(-2).join('/')
+const NAME = /^[A-Za-z0-9._-]{1,100}$/
+const API_REPO = /\/repos\/([^/]+)\/([^/]+)\/?$/
+const WEB_REPO = /^https?:\/\/[^/]+\/([^/]+)\/([^/]+)\/(?:issues|pull)\/\d+/
+
+/** 'owner/repo' from the API URL, else from the web URL; null when neither names one plainly. */
+export function repoOf (raw: Fields): string | null {
+  for (const [v, pattern] of [[raw.repository_url, API_REPO], [raw.html_url, WEB_REPO]] as const) {
+    const m = typeof v === 'string' ? pattern.exec(v) : null
+    if (m !== null && NAME.test(m[1]) && NAME.test(m[2])) return `${m[1]}/${m[2]}`
+  }
+  return null
 }
 
-export function toIssue (raw: RawIssue, bodyMax: number): Issue {
+/** The trimmed issue, or null when the payload is not an issue (not an object, or no number, title or repository). */
+export function toIssue (raw: unknown, bodyMax: number, hint: IssueHint = {}): Issue | null {
+  if (!isRecord(raw)) return null
+  const repo = repoOf(raw) ?? hint.repo ?? null
+  const number = count(raw.number) ?? hint.number ?? null
+  const title = text(raw.title) ?? hint.title ?? null
+  if (repo === null || number === null || number === 0 || title === null) return null
+  const closedAt = timestamp(raw.closed_at)
+  const url = webUrl(raw.html_url)
+  const assignees = Array.isArray(raw.assignees) ? raw.assignees : [raw.assignee] // older payloads: one assignee
+  const reason = cleanLine(text(raw.state_reason), 30)
   return {
-    repo: repoOfUrl(raw.repository_url),
-    number: raw.number,
-    title: cleanLine(raw.title),
-    state: raw.state === 'closed' ? 'closed' : 'open',
-    state_reason: raw.state_reason ?? null,
-    labels: raw.labels.map((l) => cleanLine(typeof l === 'string' ? l : l.name ?? '', 50)).filter((l) => l !== ''),
-    author: raw.user?.login ?? null,
-    assignees: (raw.assignees ?? []).map((a) => a.login),
-    comments: raw.comments,
-    created_at: raw.created_at,
-    updated_at: raw.updated_at,
-    closed_at: raw.closed_at,
-    url: raw.html_url,
-    body: capText(raw.body, bodyMax, raw.html_url),
+    repo,
+    number,
+    title: cleanLine(title),
+    state: raw.state === 'closed' || (raw.state !== 'open' && closedAt !== null) ? 'closed' : 'open',
+    state_reason: reason === '' ? null : reason,
+    labels: labelNames(raw.labels),
+    author: login(raw.user),
+    assignees: list(assignees).map(login).filter((a) => a !== null),
+    comments: count(raw.comments),
+    created_at: timestamp(raw.created_at),
+    updated_at: timestamp(raw.updated_at),
+    closed_at: closedAt,
+    url,
+    body: capText(text(raw.body), bodyMax, url ?? undefined),
   }
 }
 
-export function toComment (raw: RawComment, bodyMax: number): Comment {
+/** The trimmed comment, or null when the payload is not an object. */
+export function toComment (raw: unknown, bodyMax: number): Comment | null {
+  if (!isRecord(raw)) return null
+  const url = webUrl(raw.html_url)
+  const association = cleanLine(text(raw.author_association), 30)
   return {
-    id: raw.id,
-    author: raw.user?.login ?? null,
-    author_association: raw.author_association,
-    created_at: raw.created_at,
-    updated_at: raw.updated_at,
-    url: raw.html_url,
-    body: capText(raw.body, bodyMax, raw.html_url),
+    id: count(raw.id),
+    author: login(raw.user),
+    author_association: association === '' ? null : association,
+    created_at: timestamp(raw.created_at),
+    updated_at: timestamp(raw.updated_at),
+    url,
+    body: capText(text(raw.body), bodyMax, url ?? undefined),
   }
 }
 
-const day = (iso: string | null): string => (iso === null ? '' : iso.slice(0, 10))
+const day = (iso: string | null): string => (iso === null ? 'unknown' : iso.slice(0, 10))
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
 /** One line per issue, for lists. Titles are cleaned single lines; bodies are left out. */
 export function issueLine (i: Issue): string {
   const labels = i.labels.length > 0 ? ` [${i.labels.join(', ')}]` : ''
   const who = i.author === null ? '' : ` by @${i.author}`
-  return `- #${i.number} (${i.state}) ${i.title}${labels}${who}, ${i.comments} ${i.comments === 1 ? 'comment' : 'comments'}, updated ${day(i.updated_at)}`
+  const comments = i.comments === null ? '' : `, ${plural(i.comments, 'comment')}`
+  const updated = i.updated_at === null ? '' : `, updated ${day(i.updated_at)}`
+  return `- #${i.number} (${i.state}) ${i.title}${labels}${who}${comments}${updated}`
 }
 
 /** Full view of one issue, body fenced as untrusted. */
@@ -88,11 +95,18 @@ export function issueMarkdown (i: Issue): string {
     `Author: ${i.author === null ? 'ghost' : `@${i.author}`}`,
     `Labels: ${i.labels.length > 0 ? i.labels.join(', ') : 'none'}`,
     `Assignees: ${i.assignees.length > 0 ? i.assignees.map((a) => `@${a}`).join(', ') : 'none'}`,
-    `Comments: ${i.comments}`,
+    `Comments: ${i.comments ?? 'unknown'}`,
     `Created: ${day(i.created_at)}, updated: ${day(i.updated_at)}${i.closed_at === null ? '' : `, closed: ${day(i.closed_at)}`}`,
-    `URL: ${i.url}`,
+    `URL: ${i.url ?? 'unknown'}`,
   ]
   return `## ${i.repo}#${i.number}: ${i.title}\n${meta.join('\n')}\n\n${fence(`issue #${i.number} body`, i.body, Infinity)}`
+}
+
+/** The clean tool error for a single issue GitHub answered with something that is not one. */
+export function unreadableIssue (hint: IssueHint): ToolError {
+  const what = hint.number === undefined ? 'the issue' : `issue #${hint.number}${hint.repo === undefined ? '' : ` in ${hint.repo}`}`
+  return new ToolError(`GitHub's answer for ${what} could not be read (not an issue with a number and a title). ` +
+    'Retry later; if it persists, GitHub or a proxy in front of it is sending an unexpected format.')
 }
 
 /**
@@ -101,12 +115,14 @@ export function issueMarkdown (i: Issue): string {
  * so an unchanged issue is cleaned and formatted once; a changed one arrives as a new object, and
  * the old view goes when its payload is dropped.
  */
-const issueViews = new WeakMap<RawIssue, { text: string, data: Issue }>()
+const issueViews = new WeakMap<Fields, { text: string, data: Issue }>()
 
-export function issueAnswer (raw: RawIssue): { text: string, data: Issue } {
+export function issueAnswer (raw: unknown, hint: IssueHint): { text: string, data: Issue } {
+  if (!isRecord(raw)) throw unreadableIssue(hint)
   let answer = issueViews.get(raw)
   if (answer === undefined) {
-    const issue = toIssue(raw, ISSUE_BODY_MAX)
+    const issue = toIssue(raw, ISSUE_BODY_MAX, hint)
+    if (issue === null) throw unreadableIssue(hint)
     answer = deepFreeze({ text: issueMarkdown(issue), data: issue })
     issueViews.set(raw, answer)
   }
@@ -115,5 +131,7 @@ export function issueAnswer (raw: RawIssue): { text: string, data: Issue } {
 
 export function commentMarkdown (c: Comment): string {
   const who = c.author === null ? 'ghost' : `@${c.author}`
-  return `### ${who} (${c.author_association.toLowerCase()}) on ${day(c.created_at)}\n${fence(`comment ${c.id} by ${who}`, c.body, Infinity)}`
+  const role = c.author_association === null ? '' : ` (${c.author_association.toLowerCase()})`
+  const when = c.created_at === null ? '' : ` on ${day(c.created_at)}`
+  return `### ${who}${role}${when}\n${fence(`comment ${c.id === null ? '' : `${c.id} `}by ${who}`, c.body, Infinity)}`
 }

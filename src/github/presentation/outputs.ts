@@ -1,8 +1,11 @@
 // Output schemas: what structuredContent holds. Trimmed, predictable objects, never raw payloads.
-import { Type, type Static } from '@sinclair/typebox'
+// Fields GitHub may leave out in practice (counts, dates, links) are nullable: null means GitHub
+// did not say, never a guessed value.
+import { Type, type SchemaOptions, type Static, type TSchema } from '@sinclair/typebox'
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
+const Nullable = <T extends TSchema>(t: T, options: SchemaOptions = {}) => Type.Union([t, Type.Null()], options)
 const Timestamp = Type.String({ format: 'date-time' })
+const WebUrl = Type.String({ format: 'uri' })
 
 export const IssueOut = Type.Object({
   repo: Type.String({ description: 'owner/repo' }),
@@ -13,22 +16,22 @@ export const IssueOut = Type.Object({
   labels: Type.Array(Type.String()),
   author: Nullable(Type.String()),
   assignees: Type.Array(Type.String()),
-  comments: Type.Integer({ description: 'Number of comments' }),
-  created_at: Timestamp,
-  updated_at: Timestamp,
+  comments: Nullable(Type.Integer(), { description: 'Number of comments' }),
+  created_at: Nullable(Timestamp),
+  updated_at: Nullable(Timestamp),
   closed_at: Nullable(Timestamp),
-  url: Type.String({ format: 'uri' }),
+  url: Nullable(WebUrl),
   body: Type.String({ description: 'Untrusted author text: invisible characters and HTML comments removed, capped' }),
 })
 export type Issue = Static<typeof IssueOut>
 
 export const CommentOut = Type.Object({
-  id: Type.Integer(),
+  id: Nullable(Type.Integer()),
   author: Nullable(Type.String()),
-  author_association: Type.String(),
-  created_at: Timestamp,
-  updated_at: Timestamp,
-  url: Type.String({ format: 'uri' }),
+  author_association: Nullable(Type.String()),
+  created_at: Nullable(Timestamp),
+  updated_at: Nullable(Timestamp),
+  url: Nullable(WebUrl),
   body: Type.String({ description: 'Untrusted author text, cleaned and capped' }),
 })
 export type Comment = Static<typeof CommentOut>

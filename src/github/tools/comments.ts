@@ -1,7 +1,9 @@
 // Issue discussion: list_issue_comments, add_issue_comment.
 import { Type } from '@sinclair/typebox'
 import { defineTool } from '../../mcp/catalog.js'
-import { commentMarkdown, toComment, type RawComment } from '../presentation/format.js'
+import { ToolError } from '../../mcp/tool-errors.js'
+import { commentMarkdown, toComment } from '../presentation/format.js'
+import { readEach, unreadableNote } from '../presentation/read.js'
 import { COMMENT_BODY_MAX, READ_HINTS, type DomainModule } from './module.js'
 import { CommentOut, PageInfo } from '../presentation/outputs.js'
 import { pageLabel } from '../upstream/pagination.js'
@@ -27,11 +29,11 @@ export const comments: DomainModule = (gh) => ({
           fetchIssue(gh, a.owner, a.repo, a.issue_number, ctx.signal),
           commentPage(gh, a.owner, a.repo, a.issue_number, a.page, a.per_page, ctx.signal),
         ])
-        const list = p.comments.map((c) => toComment(c, COMMENT_BODY_MAX))
+        const { items: list, unreadable } = readEach(p.comments, (c) => toComment(c, COMMENT_BODY_MAX))
         const next = p.has_next ? `\n\nNext: call again with page=${a.page + 1}.` : ''
         return {
           text: `Comments on ${a.owner}/${a.repo}#${a.issue_number}, ${pageLabel(p)} (${list.length}):\n\n` +
-            `${list.map(commentMarkdown).join('\n\n') || '(no comments on this page)'}${next}`,
+            `${list.map(commentMarkdown).join('\n\n') || '(no comments on this page)'}${unreadableNote(unreadable)}${next}`,
           data: {
             repo: `${a.owner}/${a.repo}`, issue_number: a.issue_number, page: p.page, per_page: a.per_page,
             total_pages: p.total_pages, has_next: p.has_next, comments: list,
@@ -57,9 +59,14 @@ export const comments: DomainModule = (gh) => ({
         const { data } = await gh.rest.issues.createComment({
           owner: a.owner, repo: a.repo, issue_number: a.issue_number, body: a.body, request: { signal: ctx.signal },
         })
-        const comment = toComment(data as RawComment, COMMENT_BODY_MAX)
+        const comment = toComment(data, COMMENT_BODY_MAX)
+        if (comment === null) {
+          // The comment exists now: posting again would duplicate it.
+          throw new ToolError(`GitHub posted the comment on ${a.owner}/${a.repo}#${a.issue_number}, but its answer could not ` +
+            'be read. list_issue_comments shows it; do not post it again.')
+        }
         return {
-          text: `Commented on ${a.owner}/${a.repo}#${a.issue_number}: ${comment.url}`,
+          text: `Commented on ${a.owner}/${a.repo}#${a.issue_number}: ${comment.url ?? `comment ${comment.id ?? '(id unknown)'}`}`,
           data: { repo: `${a.owner}/${a.repo}`, issue_number: a.issue_number, comment },
         }
       },

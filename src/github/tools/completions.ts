@@ -5,6 +5,7 @@ import { repoMatcher, type Access } from '../../auth/access.js'
 import type { CompleterSpec, RequestContext } from '../../mcp/catalog.js'
 import type { GitHubApi } from '../upstream/client.js'
 import type { DomainModule } from './module.js'
+import { count, isRecord, list, text } from '../presentation/read.js'
 import { collectIssues } from '../upstream/queries.js'
 import { TtlCache } from '../upstream/ttl-cache.js'
 import { Owner, Repo } from './schemas.js'
@@ -15,6 +16,22 @@ const REPO = new RegExp(Repo.pattern ?? '^$')
 // Memoized loads are shared by every caller, so no single caller's cancellation may abort them;
 // the pool's request timeout still bounds them.
 const SHARED = new AbortController().signal
+
+/** 'owner/repo' names from a repository listing; an entry without a well-formed one is skipped. */
+function fullNames (data: unknown): string[] {
+  return list(data).flatMap((r) => {
+    const [o, n, ...rest] = (isRecord(r) ? text(r.full_name) ?? '' : '').split('/')
+    return rest.length === 0 && n !== undefined && OWNER.test(o) && REPO.test(n) ? [`${o}/${n}`] : []
+  })
+}
+
+/** Issue numbers from an issue listing, skipping entries without one. */
+function numbersOf (issues: readonly unknown[]): string[] {
+  return issues.flatMap((i) => {
+    const n = isRecord(i) ? count(i.number) : null
+    return n === null || n === 0 ? [] : [String(n)]
+  })
+}
 
 /** Literal owner/repo pairs in the allowlist are candidates even before GitHub is asked. */
 function allowlisted (access: Access): string[] {
@@ -36,11 +53,11 @@ export const completions: DomainModule = (gh: GitHubApi) => {
 
   const viewerRepos = () => repos.get('/user/repos', async () => {
     const { data } = await gh.rest.repos.listForAuthenticatedUser({ per_page: 100, sort: 'pushed', request: { signal: SHARED } })
-    return data.map((r) => r.full_name)
+    return fullNames(data)
   })
   const ownerRepos = (owner: string) => repos.get(`/users/${owner.toLowerCase()}/repos`, async () => {
     const { data } = await gh.rest.repos.listForUser({ username: owner, per_page: 100, sort: 'pushed', request: { signal: SHARED } })
-    return data.map((r) => r.full_name)
+    return fullNames(data)
   })
 
   async function knownRepos (ctx: RequestContext, owner?: string): Promise<string[]> {
@@ -74,7 +91,7 @@ export const completions: DomainModule = (gh: GitHubApi) => {
       if (o === undefined || r === undefined || !OWNER.test(o) || !REPO.test(r) || !repoMatcher(ctx.access)(`${o}/${r}`)) return []
       return numbers.get(`${o}/${r}`.toLowerCase(), async () => {
         const got = await collectIssues(gh, { owner: o, repo: r, state: 'open', limit: 50, sort: 'updated' }, SHARED)
-        return got.issues.map((i) => String(i.number))
+        return numbersOf(got.issues)
       })
     },
   })

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox'
 import { defineTool } from '../../mcp/catalog.js'
 import { issueAnswer, issueLine, toIssue } from '../presentation/format.js'
+import { readEach, unreadableNote } from '../presentation/read.js'
 import { LIST_BODY_MAX, READ_HINTS, type DomainModule } from './module.js'
 import { IssueOut, PageInfo } from '../presentation/outputs.js'
 import { pageLabel } from '../upstream/pagination.js'
@@ -9,6 +10,9 @@ import { collectIssues, fetchIssue, issuePage } from '../upstream/queries.js'
 import { IssueNumber, IssueState, Page, PerPage, RepoArgs, STRICT, StringEnum } from './schemas.js'
 
 const omitted = (n: number): string => (n === 0 ? '' : `; ${n} pull request${n === 1 ? '' : 's'} omitted`)
+
+/** A repository's issues as GitHub listed them, each read on its own (see read.ts). */
+const readIssues = (raws: readonly unknown[], repo: string) => readEach(raws, (raw) => toIssue(raw, LIST_BODY_MAX, { repo }))
 
 export const issuesRead: DomainModule = (gh) => ({
   tools: [
@@ -32,12 +36,12 @@ export const issuesRead: DomainModule = (gh) => ({
       async run (a, ctx) {
         const got = await collectIssues(gh, { owner: a.owner, repo: a.repo, state: a.state, limit: a.limit }, ctx.signal)
         if (got.skippedPullRequests > 0) await ctx.log('debug', `skipped ${got.skippedPullRequests} pull requests`)
-        const issues = got.issues.map((raw) => toIssue(raw, LIST_BODY_MAX))
+        const { items: issues, unreadable } = readIssues(got.issues, `${a.owner}/${a.repo}`)
         const head = `${issues.length} ${a.state === 'all' ? '' : `${a.state} `}issues in ${a.owner}/${a.repo}` +
           omitted(got.skippedPullRequests)
         const more = got.hasMore ? '\nMore exist: raise `limit` or use list_issues_paginated.' : ''
         return {
-          text: `${head}:\n${issues.map(issueLine).join('\n') || '(none)'}${more}`,
+          text: `${head}:\n${issues.map(issueLine).join('\n') || '(none)'}${unreadableNote(unreadable)}${more}`,
           data: { repo: `${a.owner}/${a.repo}`, state: a.state, issues, has_more: got.hasMore, skipped_pull_requests: got.skippedPullRequests },
         }
       },
@@ -63,11 +67,11 @@ export const issuesRead: DomainModule = (gh) => ({
       hints: READ_HINTS,
       async run (a, ctx) {
         const p = await issuePage(gh, { ...a, perPage: a.per_page }, ctx.signal)
-        const issues = p.issues.map((raw) => toIssue(raw, LIST_BODY_MAX))
+        const { items: issues, unreadable } = readIssues(p.issues, `${a.owner}/${a.repo}`)
         const next = p.has_next ? `\nNext: call again with page=${a.page + 1}.` : '\nThis is the last page.'
         return {
           text: `${a.owner}/${a.repo} ${a.state} issues, ${pageLabel(p)} (${issues.length} issues${omitted(p.skippedPullRequests)}):\n` +
-            `${issues.map(issueLine).join('\n') || '(none on this page)'}${next}`,
+            `${issues.map(issueLine).join('\n') || '(none on this page)'}${unreadableNote(unreadable)}${next}`,
           data: {
             repo: `${a.owner}/${a.repo}`, page: p.page, per_page: a.per_page, total_pages: p.total_pages,
             has_next: p.has_next, issues, skipped_pull_requests: p.skippedPullRequests,
@@ -86,7 +90,8 @@ export const issuesRead: DomainModule = (gh) => ({
       output: IssueOut,
       hints: READ_HINTS,
       async run (a, ctx) {
-        return issueAnswer(await fetchIssue(gh, a.owner, a.repo, a.issue_number, ctx.signal))
+        const raw = await fetchIssue(gh, a.owner, a.repo, a.issue_number, ctx.signal)
+        return issueAnswer(raw, { repo: `${a.owner}/${a.repo}`, number: a.issue_number })
       },
     }),
   ],

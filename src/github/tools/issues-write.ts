@@ -2,7 +2,8 @@
 import { Type } from '@sinclair/typebox'
 import { defineTool } from '../../mcp/catalog.js'
 import { ToolError } from '../../mcp/tool-errors.js'
-import { issueMarkdown, toIssue, type RawIssue } from '../presentation/format.js'
+import { issueMarkdown, toIssue, unreadableIssue } from '../presentation/format.js'
+import { isRecord } from '../presentation/read.js'
 import { ISSUE_BODY_MAX, type DomainModule } from './module.js'
 import { IssueOut, type Issue } from '../presentation/outputs.js'
 import { fetchIssue } from '../upstream/queries.js'
@@ -10,20 +11,23 @@ import { Assignees, IssueBody, IssueNumber, LabelName, RepoArgs, STRICT, StringE
 
 /**
  * GitHub silently drops the labels and assignees of a write when the token lacks push access to
- * the repository (an assignee who cannot be assigned at all is a 422 instead); say so.
+ * the repository (an assignee who cannot be assigned at all is a 422 instead); say so. A list
+ * GitHub's answer does not carry proves nothing, so it is not compared.
  */
-function dropped (a: { labels?: readonly string[], assignees?: readonly string[] }, issue: Issue): string {
-  const missing = (asked: readonly string[] | undefined, got: readonly string[]) => {
+function dropped (a: { labels?: readonly string[], assignees?: readonly string[] }, issue: Issue, raw: unknown): string {
+  const sent = (field: string) => isRecord(raw) && Array.isArray(raw[field])
+  const missing = (field: string, asked: readonly string[] | undefined, got: readonly string[]) => {
     const have = new Set(got.map((x) => x.toLowerCase()))
-    return (asked ?? []).filter((x) => !have.has(x.toLowerCase()))
+    return sent(field) ? (asked ?? []).filter((x) => !have.has(x.toLowerCase())) : []
   }
-  const labels = missing(a.labels, issue.labels)
-  const assignees = missing(a.assignees, issue.assignees).map((x) => `@${x}`)
+  const labels = missing('labels', a.labels, issue.labels)
+  const assignees = missing('assignees', a.assignees, issue.assignees).map((x) => `@${x}`)
   const lost = [...labels.map((l) => `label "${l}"`), ...assignees]
   return lost.length === 0 ? '' : `\nGitHub did not apply: ${lost.join(', ')} (the gateway's token likely lacks push access to this repository).`
 }
 
-function changes (before: Issue, after: Issue): string {
+function changes (before: Issue | null, after: Issue): string {
+  if (before === null) return 'done (the issue as it was could not be read, so the changes are not listed)'
   const list = (xs: string[]) => (xs.length > 0 ? xs.join(', ') : 'none')
   const out: string[] = []
   if (before.title !== after.title) out.push(`title: "${after.title}"`)
@@ -57,8 +61,13 @@ export const issuesWrite: DomainModule = (gh) => ({
           owner: a.owner, repo: a.repo, title: a.title, body: a.body, labels: a.labels, assignees: a.assignees,
           request: { signal: ctx.signal },
         })
-        const issue = toIssue(data as RawIssue, ISSUE_BODY_MAX)
-        return { text: `Created ${issue.repo}#${issue.number}.${dropped(a, issue)}\n\n${issueMarkdown(issue)}`, data: issue }
+        const issue = toIssue(data, ISSUE_BODY_MAX, { repo: `${a.owner}/${a.repo}`, title: a.title })
+        if (issue === null) {
+          // The issue exists now: the model must look before trying again, or it opens a second one.
+          throw new ToolError(`GitHub created the issue in ${a.owner}/${a.repo}, but its answer could not be read ` +
+            '(no issue number). Find it with list_issues before creating it again.')
+        }
+        return { text: `Created ${issue.repo}#${issue.number}.${dropped(a, issue, data)}\n\n${issueMarkdown(issue)}`, data: issue }
       },
     }),
     defineTool({
@@ -85,11 +94,13 @@ export const issuesWrite: DomainModule = (gh) => ({
           throw new ToolError('Nothing to update: give at least one of title, body, state, labels, assignees.')
         }
         // Read first: the issues API edits pull requests too, and these tools must not.
-        const before = toIssue(await fetchIssue(gh, owner, repo, n, ctx.signal), ISSUE_BODY_MAX)
+        const hint = { repo: `${owner}/${repo}`, number: n }
+        const before = toIssue(await fetchIssue(gh, owner, repo, n, ctx.signal), ISSUE_BODY_MAX, hint)
         const { data } = await gh.rest.issues.update({ owner, repo, issue_number: n, ...fields, request: { signal: ctx.signal } })
-        const issue = toIssue(data as RawIssue, ISSUE_BODY_MAX)
+        const issue = toIssue(data, ISSUE_BODY_MAX, { ...hint, title: fields.title ?? before?.title })
+        if (issue === null) throw unreadableIssue(hint) // the update was applied; get_issue shows the result
         return {
-          text: `Updated ${issue.repo}#${n}: ${changes(before, issue)}.${dropped(a, issue)}\n\n${issueMarkdown(issue)}`,
+          text: `Updated ${issue.repo}#${n}: ${changes(before, issue)}.${dropped(a, issue, data)}\n\n${issueMarkdown(issue)}`,
           data: issue,
         }
       },

@@ -4,10 +4,10 @@
 import { Type } from '@sinclair/typebox'
 import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js'
 import { definePrompt } from '../../mcp/catalog.js'
-import { commentMarkdown, issueMarkdown, toComment, toIssue } from '../presentation/format.js'
+import { commentMarkdown, issueMarkdown, toComment, toIssue, unreadableIssue } from '../presentation/format.js'
 import { COMMENT_BODY_MAX, ISSUE_BODY_MAX, type DomainModule } from './module.js'
 import { commentPage, fetchIssue } from '../upstream/queries.js'
-import { cleanLine } from '../presentation/sanitize.js'
+import { labelNames, readEach, unreadableNote } from '../presentation/read.js'
 import { IssueNumber, RepoArgs } from './schemas.js'
 import { weeklyData } from './weekly.js'
 import { BUG_REPORT_TEMPLATE } from './bug-report.js'
@@ -36,8 +36,12 @@ export const prompts: DomainModule = (gh) => ({
         const last = first.total_pages !== null && first.total_pages > 1
           ? await commentPage(gh, a.owner, a.repo, a.issue_number, first.total_pages, 100, ctx.signal)
           : first
-        const recent = last.comments.slice(-RECENT_COMMENTS).map((c) => commentMarkdown(toComment(c, COMMENT_BODY_MAX)))
-        const names = labels.data.map((l) => cleanLine(l.name, 50)).join(', ') || '(none)'
+        const hint = { repo: `${a.owner}/${a.repo}`, number: a.issue_number }
+        const issue = toIssue(raw, ISSUE_BODY_MAX, hint)
+        if (issue === null) throw unreadableIssue(hint)
+        const comments = readEach(last.comments.slice(-RECENT_COMMENTS), (c) => toComment(c, COMMENT_BODY_MAX))
+        const recent = comments.items.map(commentMarkdown)
+        const names = labelNames(labels.data).join(', ') || '(none)'
         const text = [
           `Triage GitHub issue ${a.owner}/${a.repo}#${a.issue_number}. Decide, briefly and with reasons:`,
           '1. Kind: bug, feature request, question, documentation, or not actionable.',
@@ -46,9 +50,9 @@ export const prompts: DomainModule = (gh) => ({
           '4. Whether the reporter must supply more information, and exactly what.',
           '5. The next step: fix, assign, ask, or close (and as what).',
           '', UNTRUSTED_NOTE, '',
-          issueMarkdown(toIssue(raw, ISSUE_BODY_MAX)), '',
-          `## Most recent comments (${recent.length} of ${raw.comments})`,
-          recent.join('\n\n') || '(no comments)',
+          issueMarkdown(issue), '',
+          `## Most recent comments (${recent.length} of ${issue.comments ?? 'an unknown number'})`,
+          (recent.join('\n\n') || '(no comments)') + unreadableNote(comments.unreadable),
         ].join('\n')
         return userMessage(`Triage ${a.owner}/${a.repo}#${a.issue_number}`, text)
       },

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox'
 import { defineTemplate } from '../../mcp/catalog.js'
 import { commentMarkdown, issueAnswer, issueLine, toComment, toIssue } from '../presentation/format.js'
 import { COMMENT_BODY_MAX, LIST_BODY_MAX, type DomainModule } from './module.js'
+import { readEach, unreadableNote } from '../presentation/read.js'
 import { pageLabel } from '../upstream/pagination.js'
 import { collectIssues, commentPage, fetchIssue } from '../upstream/queries.js'
 import { IssueNumber, RepoArgs } from './schemas.js'
@@ -21,7 +22,8 @@ export const resources: DomainModule = (gh) => ({
       pattern: /^issue:\/\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/(?<number>\d+)$/,
       params: IssueParams,
       async read (p, ctx) {
-        return issueAnswer(await fetchIssue(gh, p.owner, p.repo, p.number, ctx.signal)).text
+        const raw = await fetchIssue(gh, p.owner, p.repo, p.number, ctx.signal)
+        return issueAnswer(raw, { repo: `${p.owner}/${p.repo}`, number: p.number }).text
       },
     }),
     defineTemplate({
@@ -37,8 +39,9 @@ export const resources: DomainModule = (gh) => ({
           commentPage(gh, p.owner, p.repo, p.number, 1, COMMENTS_PER_PAGE, ctx.signal),
         ])
         const more = page.has_next ? '\n\nMore comments exist: use the list_issue_comments tool with page=2.' : ''
-        const list = page.comments.map((c) => commentMarkdown(toComment(c, COMMENT_BODY_MAX)))
-        return `# Comments on ${p.owner}/${p.repo}#${p.number} (${pageLabel(page)})\n\n${list.join('\n\n') || '(no comments)'}${more}`
+        const { items, unreadable } = readEach(page.comments, (c) => toComment(c, COMMENT_BODY_MAX))
+        const list = items.map(commentMarkdown).join('\n\n') || '(no comments)'
+        return `# Comments on ${p.owner}/${p.repo}#${p.number} (${pageLabel(page)})\n\n${list}${unreadableNote(unreadable)}${more}`
       },
     }),
     defineTemplate({
@@ -50,9 +53,10 @@ export const resources: DomainModule = (gh) => ({
       params: Type.Object(RepoArgs),
       async read (p, ctx) {
         const got = await collectIssues(gh, { owner: p.owner, repo: p.repo, state: 'open', limit: OPEN_LIMIT }, ctx.signal)
-        const lines = got.issues.map((raw) => issueLine(toIssue(raw, LIST_BODY_MAX)))
+        const { items, unreadable } = readEach(got.issues, (raw) => toIssue(raw, LIST_BODY_MAX, { repo: `${p.owner}/${p.repo}` }))
         const more = got.hasMore ? `\n\nMore than ${OPEN_LIMIT} open issues: use list_issues_paginated for the rest.` : ''
-        return `# Open issues in ${p.owner}/${p.repo}\n\n${lines.join('\n') || '(no open issues)'}${more}`
+        const lines = items.map(issueLine).join('\n') || '(no open issues)'
+        return `# Open issues in ${p.owner}/${p.repo}\n\n${lines}${unreadableNote(unreadable)}${more}`
       },
     }),
   ],

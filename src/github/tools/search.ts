@@ -2,9 +2,11 @@
 import { Type } from '@sinclair/typebox'
 import { repoMatcher } from '../../auth/access.js'
 import { defineTool } from '../../mcp/catalog.js'
-import { isPullRequest, issueLine, repoOfUrl, toIssue, type RawIssue } from '../presentation/format.js'
+import { ToolError } from '../../mcp/tool-errors.js'
+import { isPullRequest, issueLine, toIssue } from '../presentation/format.js'
 import { LIST_BODY_MAX, READ_HINTS, type DomainModule } from './module.js'
-import { IssueOut } from '../presentation/outputs.js'
+import { IssueOut, type Issue } from '../presentation/outputs.js'
+import { count, isRecord, readEach, unreadableNote } from '../presentation/read.js'
 import { scopeQuery } from './search-scope.js'
 import { STRICT } from './schemas.js'
 
@@ -22,7 +24,9 @@ export const search: DomainModule = (gh) => ({
         limit: Type.Integer({ minimum: 1, maximum: 100, default: 10, description: 'How many results to return (1–100).' }),
       }, STRICT),
       output: Type.Object({
-        query: Type.String(), total_count: Type.Integer(), incomplete_results: Type.Boolean(),
+        query: Type.String(),
+        total_count: Type.Union([Type.Integer(), Type.Null()], { description: 'null when GitHub does not say' }),
+        incomplete_results: Type.Boolean(),
         issues: Type.Array(IssueOut),
         pull_requests: Type.Array(IssueOut, { description: 'Only when the query asks for pull requests' }),
       }),
@@ -30,20 +34,29 @@ export const search: DomainModule = (gh) => ({
       async run (a, ctx) {
         const scoped = scopeQuery(a.query, ctx.access)
         const { data } = await gh.rest.search.issuesAndPullRequests({ q: scoped.q, per_page: a.limit, request: { signal: ctx.signal } })
+        const body: unknown = data
+        if (!isRecord(body) || !Array.isArray(body.items)) {
+          throw new ToolError('GitHub\'s answer to the issue search could not be read (no list of results). Retry in a minute.')
+        }
+        // A result without a readable repository cannot be checked against the allowlist: unreadable.
+        const read = readEach(body.items, (raw) => {
+          const issue = toIssue(raw, LIST_BODY_MAX)
+          return issue === null ? null : { issue, pull: isPullRequest(raw) }
+        })
         const allowed = repoMatcher(ctx.access)
         // Defence in depth: whatever GitHub returns, nothing outside the allowlist gets through.
-        const visible = data.items.filter((raw) => allowed(repoOfUrl(raw.repository_url)))
-        const issues = visible.filter((raw) => !isPullRequest(raw)).map((raw) => toIssue(raw as RawIssue, LIST_BODY_MAX))
-        const pulls = scoped.wantsPullRequests
-          ? visible.filter(isPullRequest).map((raw) => toIssue(raw as RawIssue, LIST_BODY_MAX))
-          : []
-        const lines = (list: typeof issues) => list.map((i) => issueLine(i).replace(/^- #/, `- ${i.repo}#`)).join('\n')
+        const visible = read.items.filter((r) => allowed(r.issue.repo))
+        const issues = visible.filter((r) => !r.pull).map((r) => r.issue)
+        const pulls = scoped.wantsPullRequests ? visible.filter((r) => r.pull).map((r) => r.issue) : []
+        const total = count(body.total_count)
+        const incomplete = body.incomplete_results === true
+        const lines = (list: Issue[]) => list.map((i) => issueLine(i).replace(/^- #/, `- ${i.repo}#`)).join('\n')
         const prText = pulls.length > 0 ? `\nPull requests:\n${lines(pulls)}` : ''
         return {
-          text: `Search "${scoped.q}": ${data.total_count} matches, showing ${issues.length + pulls.length}` +
-            `${data.incomplete_results ? ' (GitHub timed out; results may be incomplete)' : ''}:\n` +
-            `${lines(issues) || '(no issues)'}${prText}`,
-          data: { query: scoped.q, total_count: data.total_count, incomplete_results: data.incomplete_results, issues, pull_requests: pulls },
+          text: `Search "${scoped.q}": ${total ?? 'an unknown number of'} matches, showing ${issues.length + pulls.length}` +
+            `${incomplete ? ' (GitHub timed out; results may be incomplete)' : ''}:\n` +
+            `${lines(issues) || '(no issues)'}${prText}${unreadableNote(read.unreadable)}`,
+          data: { query: scoped.q, total_count: total, incomplete_results: incomplete, issues, pull_requests: pulls },
         }
       },
     }),

@@ -6,6 +6,7 @@ import { LIST_BODY_MAX } from './module.js'
 import type { Issue } from '../presentation/outputs.js'
 import { collectIssues } from '../upstream/queries.js'
 import { fence } from '../presentation/sanitize.js'
+import { readEach, unreadableNote } from '../presentation/read.js'
 
 const DAY = 86_400_000
 const STALE_DAYS = 30
@@ -28,12 +29,14 @@ export async function weeklyData (gh: GitHubApi, owner: string, repo: string, si
   ])
   const weekStart = now - 7 * DAY
   const inWeek = (iso: string | null): boolean => iso !== null && Date.parse(iso) >= weekStart
-  const touched = week.issues.map((raw) => toIssue(raw, LIST_BODY_MAX))
+  const read = (raws: readonly unknown[]) => readEach(raws, (raw) => toIssue(raw, LIST_BODY_MAX, { repo: `${owner}/${repo}` }))
+  const { items: touched, unreadable: odd } = read(week.issues)
   const created = touched.filter((i) => inWeek(i.created_at))
   const closed = touched.filter((i) => inWeek(i.closed_at) && !inWeek(i.created_at))
   const updated = touched.filter((i) => !inWeek(i.created_at) && !closed.includes(i))
-  const stale = oldest.issues.map((raw) => toIssue(raw, LIST_BODY_MAX))
-    .filter((i) => Date.parse(i.updated_at) < now - STALE_DAYS * DAY)
+  const oldestRead = read(oldest.issues)
+  // An issue whose last update GitHub did not say is not called stale.
+  const stale = oldestRead.items.filter((i) => i.updated_at !== null && Date.parse(i.updated_at) < now - STALE_DAYS * DAY)
   const body = [
     section('New this week', created),
     section('Closed this week (opened earlier)', closed),
@@ -44,6 +47,6 @@ export async function weeklyData (gh: GitHubApi, owner: string, repo: string, si
   return {
     from: since.slice(0, 10),
     to: new Date(now).toISOString().slice(0, 10),
-    markdown: fence(`issue titles from ${owner}/${repo}`, body, Infinity) + more,
+    markdown: fence(`issue titles from ${owner}/${repo}`, body, Infinity) + unreadableNote(odd + oldestRead.unreadable) + more,
   }
 }
