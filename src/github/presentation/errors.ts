@@ -94,7 +94,10 @@ function refusedLocally (error: unknown): string | null {
     return `${why}; nothing was sent. It resets at ${error.until.toISOString()} (in about ${minutes} min); retry after that, not before.`
   }
   if (error instanceof UpstreamNotJsonError) {
-    return `GitHub (or a proxy in front of it) answered ${error.status} with something that is not GitHub's JSON (${error.contentType || 'no content type'}); GitHub may be under maintenance. Retry later.`
+    const seen = `GitHub (or a proxy in front of it) answered ${error.status} with something that is not GitHub's JSON (${error.contentType || 'no content type'}); GitHub may be under maintenance.`
+    // A write that got a 2xx may have landed: retrying blindly could create it twice.
+    const wrote = error.method !== 'GET' && error.status >= 200 && error.status < 300
+    return wrote ? `${seen} The change may have been made: check (get_issue, list_issues, list_issue_comments) before retrying.` : `${seen} Retry later.`
   }
   return null
 }

@@ -1,7 +1,6 @@
 // GitHub payload → trimmed object → short, predictable markdown. Every string a stranger wrote
 // passes through sanitize.ts on the way; every field is read through read.ts, so a payload with a
 // field missing, null or of the wrong type still renders (as "unknown", "none" or null).
-import { deepFreeze } from '../../deep-freeze.js'
 import { ToolError } from '../../mcp/tool-errors.js'
 import { ISSUE_BODY_MAX } from '../tools/module.js'
 import type { Comment, Issue } from './outputs.js'
@@ -109,24 +108,11 @@ export function unreadableIssue (hint: IssueHint): ToolError {
     'Retry later; if it persists, GitHub or a proxy in front of it is sending an unexpected format.')
 }
 
-/**
- * One issue's full view (markdown and the get_issue object), remembered per GitHub payload. A
- * revalidated read (304) hands back the very object the ETag cache holds (frozen, see MemoryBody),
- * so an unchanged issue is cleaned and formatted once; a changed one arrives as a new object, and
- * the old view goes when its payload is dropped.
- */
-const issueViews = new WeakMap<Fields, { text: string, data: Issue }>()
-
+/** One issue's full view: markdown and the get_issue object. */
 export function issueAnswer (raw: unknown, hint: IssueHint): { text: string, data: Issue } {
-  if (!isRecord(raw)) throw unreadableIssue(hint)
-  let answer = issueViews.get(raw)
-  if (answer === undefined) {
-    const issue = toIssue(raw, ISSUE_BODY_MAX, hint)
-    if (issue === null) throw unreadableIssue(hint)
-    answer = deepFreeze({ text: issueMarkdown(issue), data: issue })
-    issueViews.set(raw, answer)
-  }
-  return answer
+  const issue = isRecord(raw) ? toIssue(raw, ISSUE_BODY_MAX, hint) : null
+  if (issue === null) throw unreadableIssue(hint)
+  return { text: issueMarkdown(issue), data: issue }
 }
 
 export function commentMarkdown (c: Comment): string {

@@ -61,16 +61,21 @@ export interface ReadList<T> {
  * is not a list at all is a clean tool error naming GitHub, not a gateway bug.
  */
 export function readEach<T> (entries: unknown, read: (raw: unknown) => T | null): ReadList<T> {
-  if (!Array.isArray(entries)) {
-    throw new ToolError('GitHub\'s answer could not be read: a list was expected. Retry in a minute; if it persists, ' +
-      'GitHub or a proxy in front of it is sending an unexpected format.')
-  }
+  expectList(entries)
   const items: T[] = []
   for (const raw of entries) {
     const item = read(raw)
     if (item !== null) items.push(item)
   }
   return { items, unreadable: entries.length - items.length }
+}
+
+/** Narrows a GitHub list answer; anything else is a clean tool error naming GitHub. */
+export function expectList (entries: unknown): asserts entries is readonly unknown[] {
+  if (!Array.isArray(entries)) {
+    throw new ToolError('GitHub\'s answer could not be read: a list was expected. Retry in a minute; if it persists, ' +
+      'GitHub or a proxy in front of it is sending an unexpected format.')
+  }
 }
 
 /** The line a list's text carries when something was skipped; empty otherwise. */

@@ -3,6 +3,7 @@
 import type { GitHubApi } from './client.js'
 import { isPullRequest, type RawComment, type RawIssue } from '../presentation/format.js'
 import { pagesFrom, type Pages } from './pagination.js'
+import { expectList } from '../presentation/read.js'
 import { ToolError } from '../../mcp/tool-errors.js'
 
 const MAX_PAGES = 5 // a listing never costs more than five upstream requests
@@ -41,7 +42,9 @@ export async function collectIssues (gh: GitHubApi, q: IssueQuery, signal: Abort
       owner: q.owner, repo: q.repo, state: q.state, sort: q.sort, direction: q.direction, since: q.since,
       per_page: perPage, page, request: { signal },
     })
-    for (const raw of res.data) {
+    const data: unknown = res.data
+    expectList(data)
+    for (const raw of data) {
       if (isPullRequest(raw)) skipped++
       else issues.push(raw as RawIssue)
     }
@@ -66,8 +69,10 @@ export async function issuePage (
     owner: q.owner, repo: q.repo, state: q.state, sort: q.sort, direction: q.direction,
     per_page: q.perPage, page: q.page, request: { signal },
   })
-  const issues = res.data.filter((raw) => !isPullRequest(raw)) as RawIssue[]
-  return { ...pagesFrom(res.headers.link, q.page), issues, skippedPullRequests: res.data.length - issues.length }
+  const data: unknown = res.data
+  expectList(data)
+  const issues = data.filter((raw) => !isPullRequest(raw)) as RawIssue[]
+  return { ...pagesFrom(res.headers.link, q.page), issues, skippedPullRequests: data.length - issues.length }
 }
 
 export async function commentPage (

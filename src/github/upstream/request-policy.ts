@@ -13,7 +13,7 @@ const SAFE_POST = /\/labels$/
 
 /** A 2xx from a JSON endpoint whose body is not JSON. */
 export class UpstreamNotJsonError extends Error {
-  constructor (readonly status: number, readonly contentType: string) {
+  constructor (readonly status: number, readonly contentType: string, readonly method = 'GET') {
     super(`GitHub answered ${status} with a body that is not JSON (${contentType || 'no content type'})`)
     this.name = 'UpstreamNotJsonError'
   }
@@ -36,7 +36,7 @@ export function requestPolicy (octokit: Octokit): void {
   octokit.hook.after('request', (response, options) => {
     const wantsJson = /json/i.test(String(options.headers.accept ?? ''))
     if (wantsJson && response.status !== 204 && response.status !== 205 && !isParsedJson(response.data)) {
-      throw new UpstreamNotJsonError(response.status, String(response.headers['content-type'] ?? ''))
+      throw new UpstreamNotJsonError(response.status, String(response.headers['content-type'] ?? ''), options.method)
     }
   })
   octokit.hook.error('request', (error) => { throw finalFailure(error) ?? error })

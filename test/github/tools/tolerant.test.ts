@@ -148,3 +148,13 @@ t.test('completion skips unreadable repositories and issues, keeping the rest', 
   t.ok(numbers.completion.values.length > 0)
   t.notOk(numbers.completion.values.includes('-1'))
 })
+
+t.test('a list answer that is not a list is a clean tool error for list_issues and list_issues_paginated', async (t) => {
+  const h = await harness(t)
+  h.standin.rewriteBodies({ method: 'GET', path: LIST }, () => ({ message: 'not a list' }))
+  for (const [tool, args] of [['list_issues', { ...widgets, limit: 5 }], ['list_issues_paginated', { ...widgets, per_page: 5 }]] as const) {
+    const r = await h.call(tool, args)
+    t.ok(r.isError, tool)
+    t.match(textOf(r), /^GitHub's answer could not be read: a list was expected/, tool)
+  }
+})

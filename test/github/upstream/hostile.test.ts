@@ -12,6 +12,7 @@ t.test('HTML, broken JSON and oversized answers: one request each, a clean error
   const server = createServer((req, res) => {
     hits.set(req.url ?? '', (hits.get(req.url ?? '') ?? 0) + 1)
     if (req.url === '/repos/o/r/issues/1') res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Down for maintenance</body></html>')
+    else if (req.url === '/repos/o/r/issues' && req.method === 'POST') res.writeHead(201, { 'content-type': 'text/html' }).end('<html>Created</html>')
     else if (req.url === '/repos/o/r/issues/2') res.writeHead(200, { 'content-type': 'application/json' }).end('{"number": 2, "title": "cut sho')
     else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ number: 3, body: 'x'.repeat(300_000) }))
   }).listen(0, '127.0.0.1')
@@ -29,5 +30,8 @@ t.test('HTML, broken JSON and oversized answers: one request each, a clean error
   t.match(broken, { internal: false, message: /not GitHub's JSON \(application\/json\)/ })
   const huge = await failure(3)
   t.match(huge, { internal: false, message: /^GitHub's answer was larger than the gateway accepts \(256 KiB\)/ })
-  t.same([...hits.values()], [1, 1, 1], 'none retried')
+  t.match(html?.message, /Retry later\.$/, 'a read may simply be asked again')
+  const created = await client.api.rest.issues.create({ owner: 'o', repo: 'r', title: 'x' }).then(() => null, (e: unknown) => explain(e))
+  t.match(created, { internal: false, message: /answered 201 .*The change may have been made: check .* before retrying\.$/ }, 'a write that may have landed is not retried blindly')
+  t.same([...hits.values()], [1, 1, 1, 1], 'none retried')
 })
