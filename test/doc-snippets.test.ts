@@ -12,7 +12,6 @@ import { anchors, blocks, docFiles, links, read, ROOT } from './markdown.js'
 const TESTED = new Set(['json', 'sh', 'ts'])
 const UNTESTED = new Set(['text']) // output a reader reads, not input they paste
 
-// Written on another branch (the benchmarks); TODO(lead): drop once merged, so it is checked too.
 const files = docFiles()
 
 /** The error message of `fn`, or undefined when it does not throw: failures name the snippet. */
@@ -82,7 +81,6 @@ t.test('links between the docs resolve to a file and a heading', async (t) => {
 t.test('every reference page is linked from the README', async (t) => {
   const targets = new Set(links(read('README.md')).map((l) => l.target.split('#')[0]))
   for (const f of files.filter((f) => f.startsWith('docs/'))) t.ok(targets.has(f), f)
-  for (const f of PENDING) t.ok(targets.has(f), f)
 })
 
 t.test('the markdown helpers see structure, not code', async (t) => {
