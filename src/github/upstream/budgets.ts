@@ -2,7 +2,7 @@
 // burst within a budget goes at once, and only what is past it waits for the next window. Each
 // queue is bounded; a request that finds it full is refused at once with the wait it would have
 // faced, rather than holding a tool call for minutes.
-import Bottleneck from 'bottleneck'
+import Bottleneck from 'bottleneck/light.js'
 import { throttling } from '@octokit/plugin-throttling'
 import { BudgetExhaustedError, ClientClosedError, type BudgetGroup } from './budget-errors.js'
 import { QuotaHeldError } from './quota-hold.js'

@@ -10,6 +10,7 @@ import { throttling } from '@octokit/plugin-throttling'
 import { Response } from 'undici'
 import type { Logger } from '../../mcp/session-context.js'
 import { NAME, VERSION } from '../../mcp/version.js'
+import { yieldWithoutClamp } from './bottleneck-yield.js'
 import { createBudgets, GITHUB_BUDGETS, type BudgetLimits } from './budgets.js'
 import { abortError, withCoalescedReads, type CoalesceStats } from './coalesce.js'
 import { apiPath, withConditionalRequests } from './conditional.js'
@@ -76,6 +77,7 @@ function octokitFetch (stack: SnapshotFetch) {
 }
 
 export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
+  yieldWithoutClamp()
   const baseUrl = opts.baseUrl.replace(/\/+$/, '')
   const agent = createAgent(opts.maxConnections ?? 50, opts.requestTimeoutMs ?? 10_000)
   const log = opts.logger
