@@ -1,7 +1,6 @@
 import t from 'tap'
-import type { AddressInfo } from 'node:net'
 import { startGitHubStandin, SANDBOX_TOKEN, type StandinUsage } from '../../sandbox/github-standin.js'
-import { createBaseline } from '../../bench/baseline/server.js'
+import { listenBaseline } from './baseline-server.js'
 import type { FreshLimitsMessage, UsageMessage } from '../../bench/children/agent-standin.js'
 import { API_KEY } from '../../bench/config.js'
 import { startChild } from '../../bench/procs.js'
@@ -101,13 +100,7 @@ t.test('a short drive against the baseline: every call answered, every answer on
   t.teardown(() => github.close())
   github.setRateLimit(1_000_000)
   github.setSearchRateLimit(1_000_000)
-  const base = createBaseline({
-    githubToken: SANDBOX_TOKEN, githubApiUrl: github.url, authKeys: [API_KEY], rateLimitMax: 1_000_000, rateLimitWindowMs: 1000
-  })
-  const server = base.app.listen(0, '127.0.0.1')
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-  t.teardown(async () => { await base.closeAll(); server.closeAllConnections(); await new Promise((resolve) => server.close(resolve)) })
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const { base, url } = await listenBaseline(t, github.url)
 
   const sessions = await openAgents(url, 4)
   t.equal(base.sessions.size, 4, 'one session per agent')

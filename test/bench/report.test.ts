@@ -1,7 +1,6 @@
 import t from 'tap'
-import type { AddressInfo } from 'node:net'
 import { startGitHubStandin, SANDBOX_TOKEN } from '../../sandbox/github-standin.js'
-import { createBaseline } from '../../bench/baseline/server.js'
+import { listenBaseline } from './baseline-server.js'
 import { failures, fire, headerValue, summarize, type RoundStats } from '../../bench/cannon.js'
 import { API_KEY } from '../../bench/config.js'
 import { memoryTable, targetsTable, throughputTable } from '../../bench/markdown.js'
@@ -90,13 +89,7 @@ t.test('profile summaries name packages and project files', async (t) => {
 t.test('a real (short) autocannon round against the baseline is read correctly', async (t) => {
   const github = await startGitHubStandin()
   t.teardown(() => github.close())
-  const base = createBaseline({
-    githubToken: SANDBOX_TOKEN, githubApiUrl: github.url, authKeys: [API_KEY], rateLimitMax: 1_000_000, rateLimitWindowMs: 1000
-  })
-  const server = base.app.listen(0, '127.0.0.1')
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()))
-  t.teardown(async () => { await base.closeAll(); server.closeAllConnections(); await new Promise((resolve) => server.close(resolve)) })
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const { base, url } = await listenBaseline(t, github.url)
 
   const sessions = [await openSession(url), await openSession(url)]
   const get = await fire({ url, scenario: scenario('get_issue'), seconds: 1, connections: 2, sessions })
