@@ -25,11 +25,7 @@ export interface ToolContext extends RequestContext {
   log (level: LoggingLevel, message: string): Promise<void>
 }
 
-/**
- * Short markdown for the model plus the object that matches the tool's outputSchema. A tool that
- * hands back the same frozen output again (a remembered answer) gets the same result object,
- * serialised once (see tool-call.ts).
- */
+/** Short markdown for the model plus the object that matches the tool's outputSchema. */
 export interface ToolOutput<T> {
   text: string
   data: T

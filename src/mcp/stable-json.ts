@@ -1,5 +1,5 @@
-// Results that never change for the life of the process (the catalog's list results, remembered
-// tool outputs) are serialised once. tools/list is large: stringifying it on every call was a big
+// Results that never change for the life of the process (the catalog's list results) are
+// serialised once. tools/list is large: stringifying it on every call was a big
 // share of that request's cost (bench/PROFILE.md), and its text holds non-ASCII characters (– →),
 // so even a cached string costs a UTF-8 length scan (Fastify's content-length) and a UTF-8
 // encoding (the socket write) per answer. A JSON answer is therefore sent as bytes encoded once.

@@ -8,29 +8,14 @@ import type { TObject } from '@sinclair/typebox'
 import { ErrorCode, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { Catalog, ToolContext } from './catalog.js'
 import type { ToolOutput } from './catalog-types.js'
-import { stable } from './stable-json.js'
 import type { SessionContext, ToolCallEvent } from './session-context.js'
 import { AccessRefusal, ToolError } from './tool-errors.js'
 import { RpcError } from './rpc-error.js'
 
 const MAX_REPORTED_ERRORS = 3
 
-/**
- * Results of frozen tool outputs: built and serialised once per output object. A WeakMap, not a
- * property, because the outputs are the domain's frozen objects; it also lets a result go when
- * the domain drops its output.
- */
-const remembered = new WeakMap<ToolOutput<unknown>, CallToolResult>()
-
 function success (out: ToolOutput<unknown>): CallToolResult {
-  const build = (): CallToolResult => ({ content: [{ type: 'text', text: out.text }], structuredContent: out.data as Record<string, unknown> })
-  if (!Object.isFrozen(out)) return build()
-  let result = remembered.get(out)
-  if (result === undefined) {
-    result = stable(build())
-    remembered.set(out, result)
-  }
-  return result
+  return { content: [{ type: 'text', text: out.text }], structuredContent: out.data as Record<string, unknown> }
 }
 
 export function failure (message: string): CallToolResult {

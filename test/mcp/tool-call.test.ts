@@ -4,10 +4,7 @@ import { Catalog, defineTool } from '../../src/mcp/catalog.js'
 import { callTool } from '../../src/mcp/tool-call.js'
 import { FULL_ACCESS } from '../../src/auth/access.js'
 import { stableJson } from '../../src/mcp/stable-json.js'
-import { deepFreeze } from '../../src/deep-freeze.js'
 import { memoryLogger } from '../github/harness.js'
-
-const remembered = deepFreeze({ text: 'same answer', data: { n: 1 } })
 
 function catalogWith (run: () => Promise<{ text: string, data: { n: number } }>) {
   const tool = defineTool({
@@ -24,16 +21,7 @@ function catalogWith (run: () => Promise<{ text: string, data: { n: number } }>)
 const session = { keyName: 'k', access: FULL_ACCESS, logger: memoryLogger([]) }
 const ctx = { access: FULL_ACCESS, signal: new AbortController().signal, progress: async () => {}, log: async () => {} }
 
-t.test('a frozen tool output gets one result object, serialised once', async (t) => {
-  const catalog = catalogWith(async () => remembered)
-  const first = await callTool(catalog, 'echo', {}, session, ctx)
-  const second = await callTool(catalog, 'echo', {}, session, ctx)
-  t.equal(second, first)
-  t.same(first, { content: [{ type: 'text', text: 'same answer' }], structuredContent: { n: 1 } })
-  t.equal(stableJson(first), JSON.stringify(first), 'its JSON is cached for the transport')
-})
-
-t.test('a fresh output is never remembered', async (t) => {
+t.test('each call gets its own result, built from the tool output and never cached', async (t) => {
   const catalog = catalogWith(async () => ({ text: 'new', data: { n: 2 } }))
   const first = await callTool(catalog, 'echo', {}, session, ctx)
   const second = await callTool(catalog, 'echo', {}, session, ctx)
