@@ -7,7 +7,6 @@ import { createHash } from 'node:crypto'
 import { Octokit } from '@octokit/rest'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
-import { Response } from 'undici'
 import type { Logger } from '../../mcp/session-context.js'
 import { NAME, VERSION } from '../../mcp/version.js'
 import { yieldWithoutClamp } from './bottleneck-yield.js'
@@ -18,6 +17,7 @@ import { EtagCache, type EtagStats } from './etag-cache.js'
 import { agentFetch, createAgent, type SnapshotFetch, type UpstreamInit } from './pool.js'
 import { withQuotaHold, type HoldStats } from './quota-hold.js'
 import { requestPolicy } from './request-policy.js'
+import { responseOf } from './success-body.js'
 import { newUpstreamStats, withUpstreamStats, type UpstreamStats } from './upstream-stats.js'
 
 // requestPolicy first: the first plugin's hooks are innermost, so the others see its verdicts.
@@ -63,10 +63,10 @@ const NULL_BODY = new Set([101, 204, 205, 304])
 
 /** The fetch Octokit calls (it passes a URL string and a plain init), over the snapshot layers. */
 function octokitFetch (stack: SnapshotFetch) {
-  return async (url: string, init: UpstreamInit): Promise<Response> => {
+  return async (url: string, init: UpstreamInit) => {
     try {
       const s = await stack(url, { method: init.method, headers: init.headers, body: init.body, signal: init.signal })
-      return new Response(NULL_BODY.has(s.status) ? null : s.body, { status: s.status, headers: s.headers })
+      return responseOf(s.status, s.headers, NULL_BODY.has(s.status) ? null : s.body)
     } catch (error) {
       // A signal aborted with a plain reason (the SDK passes a string) must still read as a
       // cancellation, which Octokit and plugin-retry leave alone, not as a network failure.
@@ -111,7 +111,7 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
     auth: opts.token,
     baseUrl,
     userAgent: `${NAME}/${VERSION}`,
-    request: { fetch: octokitFetch(stack) },
+    request: { fetch: octokitFetch(stack), parseSuccessResponseBody: false },
     retry: { retries: 2, retryAfterBaseValue: retryBase, doNotRetry: DO_NOT_RETRY },
     throttle: {
       id: 'gateway',

@@ -8,6 +8,7 @@
 import type { Octokit } from '@octokit/core'
 import { timeoutIn, UpstreamTooLargeError } from './pool.js'
 import { QuotaHeldError } from './quota-hold.js'
+import { successData } from './success-body.js'
 
 const SAFE_POST = /\/labels$/
 
@@ -33,7 +34,9 @@ export function requestPolicy (octokit: Octokit): void {
   octokit.hook.before('request', (options) => {
     if (options.method === 'POST' && !SAFE_POST.test(options.url)) options.request.retries = 0
   })
-  octokit.hook.after('request', (response, options) => {
+  octokit.hook.after('request', async (response, options) => {
+    // The client turns Octokit's own parsing of successes off (success-body.ts says why).
+    response.data = await successData(response.data, response.headers['content-type'])
     const wantsJson = /json/i.test(String(options.headers.accept ?? ''))
     if (wantsJson && response.status !== 204 && response.status !== 205 && !isParsedJson(response.data)) {
       throw new UpstreamNotJsonError(response.status, String(response.headers['content-type'] ?? ''), options.method)
