@@ -24,6 +24,15 @@ t.test('after the patch a zero yield sets no timer (a 1 ms clamp), a timed one s
   }
   t.same(delays, [5], 'only the timed yield used a timer')
 
+  // Still a yield (never inside the call), but within this event-loop turn: a step that waited
+  // for the next turn held each shared limiter to one job per turn.
+  const order: string[] = []
+  setImmediate(() => order.push('next turn'))
+  const yielded = localDatastore().yieldLoop.call({ Promise } as never).then(() => order.push('yield'))
+  order.push('caller')
+  await yielded
+  t.same(order, ['caller', 'yield'], 'after the caller, before the next turn')
+
   const limiter = new Bottleneck({ maxConcurrent: 1 })
   const ran: number[] = []
   await Promise.all([1, 2, 3].map((n) => limiter.schedule(async () => { ran.push(n) })))
