@@ -26,6 +26,9 @@ async function preflight (server: Child): Promise<void> {
 }
 
 async function measure (github: Child, server: Child): Promise<AgentSide> {
+  // The previous server's measured run may have spent the search window: each server's checks
+  // and warm-up start with windows of their own too (a run shorter than a minute met this).
+  await github.ask<FreshLimitsMessage>({ type: 'fresh-limits' }, 'fresh-limits')
   await preflight(server)
   const sessions = await openAgents(server.url, AGENTS.agents)
   const warm = await driveAgents(server.url, sessions, BENCH.warmupSeconds)
