@@ -120,15 +120,16 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
       }
       rawBody = Buffer.concat(chunks).toString('utf8')
     }
+    // A broken answer is never a 304: the stand-in answers in full, then breaks that.
+    const broken = deps.faults.takeWire(method, path)
     const wire = dispatch(deps, {
       method,
       path,
       query: new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1)),
       authorization: req.headers.authorization,
-      ifNoneMatch: inm,
+      ifNoneMatch: broken === undefined ? inm : undefined,
       rawBody,
     })
-    const broken = deps.faults.takeWire(method, path)
     const delay = latencyMs + wire.delayMs
     if (delay > 0) {
       await new Promise<void>((resolve) => {

@@ -20,7 +20,7 @@ interface Seen {
 }
 
 /** One request on a fresh connection; gives up listening after `waitMs` of silence. */
-function send (path: string, opts: { method?: string, body?: string, waitMs?: number } = {}): Promise<Seen> {
+function send (path: string, opts: { method?: string, body?: string, waitMs?: number, headers?: Record<string, string> } = {}): Promise<Seen> {
   return new Promise((resolve) => {
     const seen: Seen = { body: Buffer.alloc(0), ended: '' }
     const chunks: Buffer[] = []
@@ -31,7 +31,7 @@ function send (path: string, opts: { method?: string, body?: string, waitMs?: nu
       req.destroy()
       resolve(seen)
     }
-    const req = request(s.url + path, { method: opts.method ?? 'GET', agent: false, headers: { authorization: `token ${SANDBOX_TOKEN}` } }, (res) => {
+    const req = request(s.url + path, { method: opts.method ?? 'GET', agent: false, headers: { authorization: `token ${SANDBOX_TOKEN}`, ...opts.headers } }, (res) => {
       seen.status = res.statusCode
       seen.headers = res.headers
       res.on('data', (c: Buffer) => chunks.push(c))
@@ -87,6 +87,11 @@ t.test('truncate: the real content-length, fewer bytes, then the connection clos
   t.equal(cut.body.toString(), whole.slice(0, 100))
   s.breakNext({ path: ISSUE }, { kind: 'truncate' })
   t.equal((await send(ISSUE)).body.length, Math.floor(whole.length / 2), 'half by default')
+  const etag = String((await send(ISSUE)).headers?.etag)
+  s.breakNext({ path: ISSUE }, { kind: 'truncate' })
+  const conditional = await send(ISSUE, { headers: { 'if-none-match': etag } })
+  t.match(conditional, { status: 200, headers: { 'content-length': String(whole.length) } }, 'a broken answer is never a 304')
+  t.match(s.requests.at(-1), { status: 200, ifNoneMatch: etag, broken: 'truncate' })
 })
 
 t.test('huge: the real answer, its body padded to N bytes, streamed; declared on request', async (t) => {
