@@ -1,6 +1,7 @@
 // GitHub failures become isError results a model can act on; retries only where safe.
 import t from 'tap'
 import { harness, textOf } from '../harness.js'
+import { freePort } from '../../spawn.js'
 
 const widgets = { owner: 'octo-org', repo: 'widgets' }
 const issue1 = { ...widgets, issue_number: 1 }
@@ -53,9 +54,11 @@ t.test('creating is never retried: a lost answer must not open two issues', asyn
 
 // 5xx retried, resets, hangs, truncated and huge answers: ../upstream/hostile.test.ts
 t.test('GitHub unreachable', async (t) => {
-  const dead = await harness(t, { domain: { baseUrl: 'http://127.0.0.1:9' } })
+  const dead = await harness(t, { domain: { baseUrl: `http://127.0.0.1:${await freePort()}` } }) // nothing listens there
   const res = await dead.call('get_issue', issue1)
   t.equal(textOf(res), 'Could not reach GitHub for issue #1 in octo-org/widgets. Retry in a minute.')
+  const write = await dead.call('create_issue', { ...widgets, title: 'never sent' })
+  t.equal(textOf(write), 'Could not reach GitHub for repository octo-org/widgets. Retry in a minute.', 'a write that could not connect was not made')
 })
 
 t.test('403 without a rate limit is a permission problem', async (t) => {

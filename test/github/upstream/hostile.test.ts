@@ -117,3 +117,21 @@ t.test('quota: the answer that spends the last request holds the next call, whic
   cleanError(t, h, await h.call('get_issue', issue(3)), /^GitHub API rate limit exhausted for the gateway's token; nothing was sent\. It resets at .* \(in about 10 min\)/, [])
   t.equal(h.domain.stats().held, 1)
 })
+
+t.test('a write whose answer never arrives says the change may have been made, and is sent once', async (t) => {
+  const h = await harness(t, { domain: { requestTimeoutMs: 300 } })
+  const checkFirst = 'The change may have been made: check (get_issue, list_issues, list_issue_comments) before retrying.'
+  const lost = `GitHub's answer for repository octo-org/widgets never arrived (the connection failed). ${checkFirst}`
+  const cases: Array<[WireFault, string]> = [
+    [{ kind: 'reset' }, lost], [{ kind: 'truncate' }, lost],
+    [{ kind: 'hang', when: 'after-headers' }, `GitHub did not answer in time; it may be slow. ${checkFirst}`],
+  ]
+  for (const [fault, text] of cases) {
+    h.standin.breakNext({ method: 'POST', path: CREATE }, fault)
+    cleanError(t, h, await h.call('create_issue', { ...widgets, title: `lost to a ${fault.kind}` }), text, [`201 ${fault.kind}`])
+    t.ok(h.standin.state.repos[0].issues.some((i) => i.title === `lost to a ${fault.kind}`), 'it was made')
+  }
+  h.standin.breakNext({ method: 'PATCH', path: pathOf(1) }, { kind: 'reset', count: 3 })
+  cleanError(t, h, await h.call('update_issue', { ...issue(1), title: 'edited' }),
+    `GitHub's answer for issue #1 in octo-org/widgets never arrived (the connection failed). ${checkFirst}`, ['200', '200 reset', '200 reset', '200 reset'])
+})
