@@ -68,6 +68,9 @@ t.test('not JSON: an HTML page or broken JSON costs one request and a clean erro
   cleanError(t, h, await h.call('get_issue', issue(7)), notJson('application/json'), ['200 bad-json'])
   h.standin.breakNext({ method: 'GET', path: CREATE }, { kind: 'html' })
   cleanError(t, h, await h.call('list_issues', widgets), notJson('text/html'), ['200 html'])
+  t.notOk((await h.call('get_issue', issue(7))).isError, 'the broken JSON, sent under the issue\'s real ETag, was not cached and replayed')
+  t.same(h.standin.requests.map((r) => r.status), [200])
+  h.standin.requests.length = 0
   h.standin.breakNext({ method: 'POST', path: CREATE }, { kind: 'html' })
   cleanError(t, h, await h.call('create_issue', { ...widgets, title: 'behind a proxy' }),
     /answered 200 .*The change may have been made: check .* before retrying\.$/, ['201 html'])
