@@ -2,7 +2,7 @@
 // Every knob a reader may want to turn is an environment variable of `npm run bench`.
 import { SANDBOX_TOKEN } from '../sandbox/github-standin.js'
 
-function positiveInt (name: string, fallback: number): number {
+export function positiveInt (name: string, fallback: number): number {
   const raw = process.env[name]
   if (raw === undefined || raw === '') return fallback
   const value = Number(raw)

@@ -9,10 +9,12 @@ import { Faults, type Fault, type FaultMatch, type Rewrite } from './faults.js'
 import { maxId, type RouteCtx } from './http-kit.js'
 import { Quota } from './quota.js'
 import { SecondaryLimits, type SecondaryLimitOptions } from './secondary-limits.js'
+import { sendBroken, type WireFault, type WireFaultKind } from './wire-faults.js'
 import { createSeed } from './seed.js'
 import type { SeedData } from './types.js'
 
 export type { SeedData } from './types.js'
+export type { WireFault } from './wire-faults.js'
 
 export const SANDBOX_TOKEN = 'sandbox-token'
 
@@ -36,7 +38,15 @@ export interface StandinUsage {
   secondaryLimited: number
 }
 
-export interface RequestLogEntry { method: string; path: string; status: number; ifNoneMatch?: string }
+export interface RequestLogEntry {
+  method: string
+  path: string
+  /** What the stand-in answered, or would have, had a wire fault not broken it. */
+  status: number
+  ifNoneMatch?: string
+  /** The wire fault that broke this answer. */
+  broken?: WireFaultKind
+}
 
 export interface GitHubStandin {
   url: string
@@ -45,6 +55,11 @@ export interface GitHubStandin {
   reset(): void
   setLatency(ms: number): void
   failNext(match: FaultMatch, fault: Fault): void
+  /**
+   * The next `fault.count` (default 1) requests matching `match` are handled as usual, then their
+   * answer is broken on the wire: reset, hang, truncated, huge, or not JSON (wire-faults.ts).
+   */
+  breakNext(match: FaultMatch, fault: WireFault): void
   /** Successful JSON answers matching `match` get their body changed until the returned function is called. */
   rewriteBodies(match: FaultMatch, rewrite: Rewrite): () => void
   setRateLimit(remaining: number, resetEpochSeconds?: number): void
@@ -93,6 +108,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     const method = (req.method ?? 'GET').toUpperCase()
     const rawUrl = req.url ?? '/'
     const q = rawUrl.indexOf('?')
+    const path = q === -1 ? rawUrl : rawUrl.slice(0, q)
     const inm = req.headers['if-none-match']
     let rawBody = ''
     if (method !== 'GET' && method !== 'HEAD') {
@@ -104,12 +120,14 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
       }
       rawBody = Buffer.concat(chunks).toString('utf8')
     }
+    // A broken answer is never a 304: the stand-in answers in full, then breaks that.
+    const broken = deps.faults.takeWire(method, path)
     const wire = dispatch(deps, {
       method,
-      path: q === -1 ? rawUrl : rawUrl.slice(0, q),
+      path,
       query: new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1)),
       authorization: req.headers.authorization,
-      ifNoneMatch: inm,
+      ifNoneMatch: broken === undefined ? inm : undefined,
       rawBody,
     })
     const delay = latencyMs + wire.delayMs
@@ -120,15 +138,17 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
       })
     }
     if (res.destroyed) return
-    if (wire.body !== undefined) wire.headers['content-length'] = String(Buffer.byteLength(wire.body))
-    res.writeHead(wire.status, wire.headers)
-    res.end(wire.body)
     served++
     if (wire.status === 304) notModified++
     if (requests.length >= LOG_CAP) requests.splice(0, LOG_CAP / 2)
-    requests.push(inm === undefined
-      ? { method, path: rawUrl, status: wire.status }
-      : { method, path: rawUrl, status: wire.status, ifNoneMatch: inm })
+    const entry: RequestLogEntry = { method, path: rawUrl, status: wire.status }
+    if (inm !== undefined) entry.ifNoneMatch = inm
+    if (broken !== undefined) entry.broken = broken.kind
+    requests.push(entry)
+    if (broken !== undefined) return await sendBroken(res, wire, broken)
+    if (wire.body !== undefined) wire.headers['content-length'] = String(Buffer.byteLength(wire.body))
+    res.writeHead(wire.status, wire.headers)
+    res.end(wire.body)
   }
 
   const server = createServer((req, res) => {
@@ -166,6 +186,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     },
     setLatency(ms) { latencyMs = Math.max(0, ms) },
     failNext(match, fault) { faults.add(match, fault) },
+    breakNext(match, fault) { faults.breakNext(match, fault) },
     rewriteBodies(match, rewrite) { return faults.rewrite(match, rewrite) },
     setRateLimit(remaining, reset) { quotas.core.set(remaining, reset) },
     setSearchRateLimit(remaining, reset) { quotas.search.set(remaining, reset) },

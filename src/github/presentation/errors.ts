@@ -7,13 +7,13 @@ import type { ErrorPolicy } from '../../mcp/catalog.js'
 import { RESOURCE_NOT_FOUND } from '../../mcp/prompts-resources.js'
 import { isUpstreamTimeout, UpstreamTooLargeError } from '../upstream/pool.js'
 import { QuotaHeldError } from '../upstream/quota-hold.js'
-import { UpstreamNotJsonError } from '../upstream/request-policy.js'
+import { UpstreamNotJsonError, UpstreamTimeoutError } from '../upstream/request-policy.js'
 import { cleanLine } from './sanitize.js'
 
 interface HttpFailure {
   status: number
   message: string
-  request?: { url?: string }
+  request?: { url?: string, method?: string }
   response?: { headers?: Record<string, string | number | undefined>, data?: unknown }
 }
 
@@ -63,6 +63,23 @@ function rateLimited (e: HttpFailure, subject: string): string | null {
   return null
 }
 
+// A write whose answer never came may have been made: retrying it blindly could make it twice.
+const CHECK_FIRST = 'The change may have been made: check (get_issue, list_issues, list_issue_comments) before retrying.'
+// Failures to connect: nothing was sent.
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'])
+
+/** A write that was sent (or may have been) and got no answer: timed out, reset, cut off. */
+function unansweredWrite (error: unknown): boolean {
+  const method = error instanceof UpstreamTimeoutError
+    ? error.method
+    : isHttpFailure(error) && error.response === undefined ? error.request?.method : undefined
+  if (method === undefined || method === 'GET' || method === 'HEAD') return false
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (NOT_SENT.has(String((e as { code?: unknown }).code))) return false
+  }
+  return true
+}
+
 function byStatus (e: HttpFailure, subject: string, quoted: string): string {
   const s = e.status
   if (s === 401) return 'GitHub rejected the gateway\'s credentials (401). The operator must fix GITHUB_TOKEN; retrying will not help.'
@@ -71,7 +88,9 @@ function byStatus (e: HttpFailure, subject: string, quoted: string): string {
   if (s === 410) return `Gone: ${subject} (410).${quoted || ' It was deleted or issues are disabled.'} Retrying will not help.`
   if (s === 422) return `GitHub rejected the input for ${subject} (422).${quoted} Fix the arguments and try again.`
   // Octokit reports network failures as status 500 without a response.
-  if (s >= 500 && e.response === undefined) return `Could not reach GitHub for ${subject}. Retry in a minute.`
+  if (s >= 500 && e.response === undefined) {
+    return unansweredWrite(e) ? `GitHub's answer for ${subject} never arrived (the connection failed). ${CHECK_FIRST}` : `Could not reach GitHub for ${subject}. Retry in a minute.`
+  }
   if (s >= 500) return `GitHub failed while handling ${subject} (${s}); this is usually temporary. Retry in a minute.`
   return `GitHub answered ${s} for ${subject}.${quoted}`
 }
@@ -97,13 +116,15 @@ function refusedLocally (error: unknown): string | null {
     const seen = `GitHub (or a proxy in front of it) answered ${error.status} with something that is not GitHub's JSON (${error.contentType || 'no content type'}); GitHub may be under maintenance.`
     // A write that got a 2xx may have landed: retrying blindly could create it twice.
     const wrote = error.method !== 'GET' && error.status >= 200 && error.status < 300
-    return wrote ? `${seen} The change may have been made: check (get_issue, list_issues, list_issue_comments) before retrying.` : `${seen} Retry later.`
+    return wrote ? `${seen} ${CHECK_FIRST}` : `${seen} Retry later.`
   }
   return null
 }
 
 export function explain (error: unknown): Explained {
-  if (isUpstreamTimeout(error)) return { message: 'GitHub did not answer in time; it may be slow. Retry in a moment.', status: null, internal: false }
+  if (isUpstreamTimeout(error)) {
+    return { message: `GitHub did not answer in time; it may be slow. ${unansweredWrite(error) ? CHECK_FIRST : 'Retry in a moment.'}`, status: null, internal: false }
+  }
   // Octokit cannot put a lone UTF-16 surrogate into a URL; nothing was sent.
   if (error instanceof URIError) return { message: 'The arguments contain malformed Unicode (a lone surrogate) that cannot be sent to GitHub. Remove it and try again.', status: null, internal: false }
   if (error instanceof Error && error.name === 'AbortError') return { message: 'The request was cancelled before GitHub answered.', status: null, internal: false }

@@ -79,18 +79,24 @@ export function createBudgets (limits: BudgetLimits): Budgets {
   }
 
   const spent = new Map<BudgetGroup, Array<{ limiter: Bottleneck, w: Window }>>()
+  /** Which window of its group a refusal came from: the windows before it were already spent. */
+  const refusedAt = new WeakMap<Error, number>()
   /** A window's limiter; its refusal names the wait until enough of the budget is back. */
   const windowed = (limiter: Bottleneck, group: keyof typeof WHAT, w: Window) => {
     const since = Date.now() // the limiter's first window starts now
+    const position = spent.get(group)?.length ?? 0
     spent.set(group, [...spent.get(group) ?? [], { limiter, w }])
     onDrop(limiter, () => {
       const elapsed = Date.now() - since
       const waitMs = w.ms - (elapsed % w.ms) + Math.floor(limiter.queued() / w.limit) * w.ms
-      return new BudgetExhaustedError(group, WHAT[group], per(w), Math.ceil(waitMs / 1000))
+      const refusal = new BudgetExhaustedError(group, WHAT[group], per(w), Math.ceil(waitMs / 1000))
+      refusedAt.set(refusal, position)
+      return refusal
     })
   }
-  const giveBack = async (group: BudgetGroup) => {
-    for (const { limiter, w } of spent.get(group) ?? []) {
+  /** Gives a slot back to the group's windows before `before` (all of them by default). */
+  const giveBack = async (group: BudgetGroup, before = Infinity) => {
+    for (const { limiter, w } of (spent.get(group) ?? []).slice(0, before)) {
       const left = await limiter.currentReservoir()
       if (left !== null && left < w.limit) await limiter.incrementReservoir(1) // never past a full window
     }
@@ -140,6 +146,8 @@ export function createBudgets (limits: BudgetLimits): Budgets {
         ? (refused.group === 'write' ? [] : refused.group === 'notifications' ? ['write'] : ['write', 'notifications'])
         : ['write', 'notifications']
       for (const g of groups) if (g === 'write' || notifies) void giveBack(g)
+      // A later window of a group refused: the earlier ones had already spent a slot.
+      if (refused instanceof BudgetExhaustedError) void giveBack(refused.group, refusedAt.get(refused) ?? 0)
     },
     async close () {
       closing = true

@@ -34,6 +34,18 @@ function sizeOf (entry: Entry, key: string): number {
   return (entry.answer.body?.byteLength ?? 0) + headers + key.length + entry.path.length + entry.etag.length
 }
 
+const isSpace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
+
+/** Starts and ends like a JSON object or array: the cheap check that catches a cut answer. */
+function looksWhole (body: Uint8Array | null): boolean {
+  if (body === null) return false
+  let start = 0
+  let end = body.length - 1
+  while (start <= end && isSpace(body[start])) start++
+  while (end >= start && isSpace(body[end])) end--
+  return (body[start] === 0x7b && body[end] === 0x7d) || (body[start] === 0x5b && body[end] === 0x5d) // {} or []
+}
+
 export class EtagCache {
   private readonly entries: LRUCache<string, Entry> | null
   hits = 0
@@ -55,9 +67,13 @@ export class EtagCache {
     return this.entries?.get(key)
   }
 
-  /** Keeps the entry unless it alone is larger than an entry may be (then it is simply not kept). */
+  /**
+   * Keeps the entry unless it alone is larger than an entry may be, or its body is not a whole
+   * JSON document (then it is simply not kept): a cut or non-JSON 200 under a real ETag would
+   * otherwise be replayed for every 304 until the resource changed.
+   */
   set (key: string, entry: Entry): void {
-    this.entries?.set(key, entry)
+    if (this.entries !== null && looksWhole(entry.answer.body)) this.entries.set(key, entry)
   }
 
   /** Drops every entry whose path starts with one of the (lower-cased) prefixes. */

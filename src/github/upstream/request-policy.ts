@@ -20,12 +20,21 @@ export class UpstreamNotJsonError extends Error {
   }
 }
 
+/** A request that spent its whole time budget; `method` tells whether a change may have landed. */
+export class UpstreamTimeoutError extends Error {
+  constructor (readonly method: string, cause: Error) {
+    super(`GitHub did not answer a ${method} in time`, { cause })
+    this.name = 'UpstreamTimeoutError'
+  }
+}
+
 /** The failure itself when it is final, else undefined. */
-function finalFailure (error: unknown): Error | undefined {
+function finalFailure (error: unknown, method: string): Error | undefined {
   for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
     if (e instanceof UpstreamTooLargeError || e instanceof UpstreamNotJsonError || e instanceof QuotaHeldError) return e
   }
-  return timeoutIn(error)
+  const timeout = timeoutIn(error)
+  return timeout === undefined ? undefined : new UpstreamTimeoutError(method, timeout)
 }
 
 const isParsedJson = (data: unknown): boolean => typeof data === 'object' && data !== null && !(data instanceof ArrayBuffer)
@@ -42,5 +51,5 @@ export function requestPolicy (octokit: Octokit): void {
       throw new UpstreamNotJsonError(response.status, String(response.headers['content-type'] ?? ''), options.method)
     }
   })
-  octokit.hook.error('request', (error) => { throw finalFailure(error) ?? error })
+  octokit.hook.error('request', (error, options) => { throw finalFailure(error, options.method) ?? error })
 }

@@ -67,3 +67,19 @@ t.test('writes that wrote nothing give their slot back', async (t) => {
   t.notOk((await soon(h.call('create_issue', { ...widgets, title: 'goes at once' }))).isError)
   t.same(h.standin.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.status}`), ['PATCH 422', 'POST 201'])
 })
+
+t.test('a write a later window refuses gives back the slot it took in an earlier one', async (t) => {
+  const h = await harness(t, { domain: { budgets: { notifications: [{ limit: 3, ms: 60_000 }, { limit: 1, ms: 3_600_000 }] } } })
+  const create = (title: string) => h.call('create_issue', { owner: 'octo-org', repo: 'widgets', title })
+  const soon = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('waited for the next minute')), 20_000))])
+  const hourly = /^GitHub issue and comment creation budget exhausted \(1 an hour\): nothing was sent; try again in about \d+ s\.$/
+  t.notOk((await create('one a minute, one an hour')).isError)
+  const waiting = create('waits an hour') // past the hourly window: queued there (its queue holds one)
+  t.match(textOf(await soon(create('refused by the hour'))), hourly, 'the hourly queue is full')
+  // Each took a minute slot. Without that slot back, this one would wait for the next minute.
+  t.match(textOf(await soon(create('refused again, at once'))), hourly)
+  t.match(textOf(await soon(create('and again'))), hourly, 'the minute window never runs dry on refused writes')
+  await h.domain.close()
+  t.match(textOf(await waiting), /shutting down/)
+  t.equal(h.standin.requests.filter((r) => r.method === 'POST').length, 1)
+})

@@ -104,9 +104,10 @@ t.test('a read in flight during a write does not store its (maybe stale) copy', 
   t.equal(cache.stats().etagEntries, 1, 'a read started after the write is cached as usual')
 })
 
-t.test('the cache is bounded in bytes as well as entries', async (t) => {
+t.test('the cache is bounded in bytes as well as entries, and keeps only whole JSON documents', async (t) => {
   const cache = new EtagCache({ maxEntries: 100, maxBytes: 40_000 }, 'id')
-  const entry = (n: number, bytes: number) => ({ path: `/repos/o/r/issues/${n}`, etag: `"${n}"`, answer: { status: 200, headers: new Headers(), body: new Uint8Array(bytes) } })
+  const json = (bytes: number) => Buffer.from(`[${' '.repeat(bytes - 2)}]`)
+  const entry = (n: number, bytes: number) => ({ path: `/repos/o/r/issues/${n}`, etag: `"${n}"`, answer: { status: 200, headers: new Headers(), body: json(bytes) } })
   for (let n = 1; n <= 8; n++) cache.set(`k${n}`, entry(n, 8_000))
   t.ok(cache.stats().etagBytes <= 40_000, `${cache.stats().etagBytes} bytes kept`)
   t.equal(cache.stats().etagEntries, 4, 'the oldest went to make room')
@@ -114,6 +115,12 @@ t.test('the cache is bounded in bytes as well as entries', async (t) => {
   cache.set('huge', entry(99, 20_000))
   t.equal(cache.get('huge'), undefined, 'an answer larger than a quarter of the cache is not kept')
   t.ok(cache.get('k8'), 'and does not push the others out')
+  for (const [name, body] of [['cut', '{"number": 2, "title": "cut sho'], ['html', '<html>Down for maintenance</html>'], ['empty', '']]) {
+    cache.set(name, { ...entry(1, 10), answer: { status: 200, headers: new Headers(), body: Buffer.from(body) } })
+    t.equal(cache.get(name), undefined, `a ${name} answer is not kept`)
+  }
+  cache.set('padded', { ...entry(1, 10), answer: { status: 200, headers: new Headers(), body: Buffer.from(' \n{"a":1}\n') } })
+  t.ok(cache.get('padded'), 'white space around a JSON document is fine')
 })
 
 t.test('a large issue does not fill the cache: through the client, bytes stay under the bound', async (t) => {
