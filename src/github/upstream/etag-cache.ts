@@ -34,16 +34,19 @@ function sizeOf (entry: Entry, key: string): number {
   return (entry.answer.body?.byteLength ?? 0) + headers + key.length + entry.path.length + entry.etag.length
 }
 
-const isSpace = (byte: number): boolean => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09
-
-/** Starts and ends like a JSON object or array: the cheap check that catches a cut answer. */
-function looksWhole (body: Uint8Array | null): boolean {
+/**
+ * A whole JSON document: a cut or non-JSON 200 under a real ETag would otherwise be replayed for
+ * every 304 until the resource changed. Parsed only when an entry is stored (a fresh 200), never
+ * on the 304s that replay it.
+ */
+function isWholeJson (body: Uint8Array | null): boolean {
   if (body === null) return false
-  let start = 0
-  let end = body.length - 1
-  while (start <= end && isSpace(body[start])) start++
-  while (end >= start && isSpace(body[end])) end--
-  return (body[start] === 0x7b && body[end] === 0x7d) || (body[start] === 0x5b && body[end] === 0x5d) // {} or []
+  try {
+    JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'))
+    return true
+  } catch {
+    return false
+  }
 }
 
 export class EtagCache {
@@ -67,13 +70,9 @@ export class EtagCache {
     return this.entries?.get(key)
   }
 
-  /**
-   * Keeps the entry unless it alone is larger than an entry may be, or its body is not a whole
-   * JSON document (then it is simply not kept): a cut or non-JSON 200 under a real ETag would
-   * otherwise be replayed for every 304 until the resource changed.
-   */
+  /** Keeps the entry unless it alone is larger than an entry may be, or its body is not whole JSON. */
   set (key: string, entry: Entry): void {
-    if (this.entries !== null && looksWhole(entry.answer.body)) this.entries.set(key, entry)
+    if (this.entries !== null && isWholeJson(entry.answer.body)) this.entries.set(key, entry)
   }
 
   /** Drops every entry whose path starts with one of the (lower-cased) prefixes. */

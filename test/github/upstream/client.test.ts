@@ -115,7 +115,7 @@ t.test('the cache is bounded in bytes as well as entries, and keeps only whole J
   cache.set('huge', entry(99, 20_000))
   t.equal(cache.get('huge'), undefined, 'an answer larger than a quarter of the cache is not kept')
   t.ok(cache.get('k8'), 'and does not push the others out')
-  for (const [name, body] of [['cut', '{"number": 2, "title": "cut sho'], ['html', '<html>Down for maintenance</html>'], ['empty', '']]) {
+  for (const [name, body] of [['cut', '{"number": 2, "title": "cut sho'], ['cut at a brace', '{"number": 2, "user": {"login": "a"}'], ['html', '<html>Down for maintenance</html>'], ['empty', '']]) {
     cache.set(name, { ...entry(1, 10), answer: { status: 200, headers: new Headers(), body: Buffer.from(body) } })
     t.equal(cache.get(name), undefined, `a ${name} answer is not kept`)
   }
