@@ -17,7 +17,7 @@ import { EtagCache, type EtagStats } from './etag-cache.js'
 import { agentFetch, createAgent, type SnapshotFetch, type UpstreamInit } from './pool.js'
 import { withQuotaHold, type HoldStats } from './quota-hold.js'
 import { requestPolicy } from './request-policy.js'
-import { responseOf } from './success-body.js'
+import { AnswerResponse } from './octokit-response.js'
 import { newUpstreamStats, withUpstreamStats, type UpstreamStats } from './upstream-stats.js'
 
 // requestPolicy first: the first plugin's hooks are innermost, so the others see its verdicts.
@@ -58,15 +58,14 @@ export interface GitHubClient {
 
 // Statuses that no repeat changes. 429 is the throttling plugin's to wait out, not plugin-retry's.
 const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451]
-// Statuses whose Response must have no body.
-const NULL_BODY = new Set([101, 204, 205, 304])
 
 /** The fetch Octokit calls (it passes a URL string and a plain init), over the snapshot layers. */
 function octokitFetch (stack: SnapshotFetch) {
   return async (url: string, init: UpstreamInit) => {
     try {
       const s = await stack(url, { method: init.method, headers: init.headers, body: init.body, signal: init.signal })
-      return responseOf(s.status, s.headers, NULL_BODY.has(s.status) ? null : s.body)
+      // Octokit's fetch wrapper reads only what AnswerResponse has.
+      return new AnswerResponse(s.status, s.headers, s.body) as unknown as Response
     } catch (error) {
       // A signal aborted with a plain reason (the SDK passes a string) must still read as a
       // cancellation, which Octokit and plugin-retry leave alone, not as a network failure.

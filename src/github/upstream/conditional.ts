@@ -3,9 +3,8 @@
 // with the cached 200, so Octokit never builds an error for a 304. Every read, retries included,
 // goes through here; writes drop what they may have changed, even when they failed, since a
 // failed write may still have landed upstream.
-import { Headers } from 'undici'
 import { EtagCache, invalidatedBy } from './etag-cache.js'
-import type { Snapshot, SnapshotFetch } from './pool.js'
+import { RecordHeaders, type Snapshot, type SnapshotFetch } from './pool.js'
 
 /** Path below the API root, lower-cased (GitHub names are case-insensitive), without the query. */
 export function apiPath (url: string, baseUrl: string): string {
@@ -16,9 +15,10 @@ export function apiPath (url: string, baseUrl: string): string {
 
 /** The cached 200 under the 304's own headers (rate limit, date), which are newer. */
 function replay (cached: Snapshot, fresh: Snapshot): Snapshot {
-  const headers = new Headers(cached.headers)
-  for (const [name, value] of fresh.headers) headers.set(name, value)
-  return { status: 200, headers, body: cached.body }
+  const headers: Record<string, string> = {}
+  for (const [name, value] of cached.headers) headers[name] = value
+  for (const [name, value] of fresh.headers) headers[name] = value
+  return { status: 200, headers: new RecordHeaders(headers), body: cached.body }
 }
 
 export function withConditionalRequests (fetch: SnapshotFetch, cache: EtagCache, baseUrl: string): SnapshotFetch {

@@ -1,9 +1,13 @@
 // The bottom of the upstream path: one keep-alive undici Agent per process, reached through
-// undici's own fetch, so redirects and credential stripping are fetch's and the timeouts are the
-// Agent's (headers, body, connect), which cost nothing per request. Every answer is read whole
-// into a Snapshot, within a byte bound: the layers above share, cache and replay snapshots, and
-// Octokit reads every body whole anyway.
-import { Agent, fetch, type Headers } from 'undici'
+// undici's request API composed with undici's own redirect interceptor, so redirects (with
+// credentials stripped when the origin changes) are undici's, and the timeouts are the Agent's (headers, body, connect), which cost nothing per
+// request. Not undici's WHATWG fetch: its Request, Headers and web streams, built again for
+// Octokit's Response above, were the largest share of an upstream request's CPU
+// (bench/PROFILE.md). Every answer is read whole into a Snapshot, within a byte bound: the layers
+// above share, cache and replay snapshots, and Octokit reads every body whole anyway. Answers
+// are asked for uncompressed (no Accept-Encoding): most reads are 304s with no body, and undici's
+// decoding interceptor is still experimental.
+import { Agent, interceptors, type Dispatcher } from 'undici'
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT'])
 
@@ -20,10 +24,32 @@ export function createAgent (connections: number, timeoutMs: number): Agent {
   })
 }
 
+/** What the layers read of an answer's headers (undici's Headers fits too). Names are lower case. */
+export interface AnswerHeaders extends Iterable<[string, string]> {
+  get (name: string): string | null
+}
+
+/** An answer's headers as undici's request API gives them: one lower-cased record, read-only. */
+export class RecordHeaders implements AnswerHeaders {
+  constructor (readonly record: Readonly<Record<string, string>>) {}
+  get (name: string): string | null { return this.record[name.toLowerCase()] ?? null }
+  * [Symbol.iterator] (): Iterator<[string, string]> { yield * Object.entries(this.record) }
+
+  /** undici's record: values joined as fetch's Headers would join them (set-cookie aside: GitHub sends none). */
+  static of (raw: Record<string, string | string[] | undefined>): RecordHeaders {
+    const record: Record<string, string> = {}
+    for (const name in raw) {
+      const value = raw[name]
+      if (value !== undefined) record[name] = Array.isArray(value) ? value.join(', ') : value
+    }
+    return new RecordHeaders(record)
+  }
+}
+
 /** One GitHub answer, read whole. Shared by every caller of a flight and every 304 replay. */
 export interface Snapshot {
   status: number
-  headers: Headers
+  headers: AnswerHeaders
   body: Uint8Array | null
 }
 
@@ -44,16 +70,16 @@ export class UpstreamTooLargeError extends Error {
   }
 }
 
-async function readWhole (body: ReadableStream<Uint8Array> | null, declared: number, maxBytes: number): Promise<Uint8Array | null> {
-  if (body === null) return null
+async function readWhole (body: Dispatcher.ResponseData['body'], declared: number, maxBytes: number): Promise<Uint8Array> {
   // A declared length past the bound is refused before a byte of the body is read.
   if (declared > maxBytes) {
-    await body.cancel()
+    body.on('error', () => {}) // the abort this causes is the point, not a failure to report
+    body.destroy()
     throw new UpstreamTooLargeError(maxBytes)
   }
   const chunks: Uint8Array[] = []
   let size = 0
-  for await (const chunk of body) { // leaving the loop early cancels the stream
+  for await (const chunk of body as AsyncIterable<Buffer>) { // leaving the loop early destroys the stream
     size += chunk.byteLength
     if (size > maxBytes) throw new UpstreamTooLargeError(maxBytes)
     chunks.push(chunk)
@@ -61,12 +87,31 @@ async function readWhole (body: ReadableStream<Uint8Array> | null, declared: num
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
 }
 
-/** fetch on the shared Agent, each answer read whole and bounded by `maxBodyBytes`. */
+// As fetch: follow up to 20 redirects.
+const MAX_REDIRECTS = 20
+// Statuses whose answer has no body, whatever the wire carried.
+const NO_BODY = new Set([101, 204, 205, 304])
+
+/** The shared Agent, following redirects and decoding bodies; each answer read whole and bounded by `maxBodyBytes`. */
 export function agentFetch (agent: Agent, maxBodyBytes: number): SnapshotFetch {
+  const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }))
   return async (url, init) => {
-    const res = await fetch(url, { ...init, dispatcher: agent })
-    const body = await readWhole(res.body, Number(res.headers.get('content-length') ?? 0), maxBodyBytes)
-    return { status: res.status, headers: res.headers, body }
+    const { origin, pathname, search } = new URL(url)
+    const res = await dispatcher.request({
+      origin,
+      path: pathname + search,
+      method: (init.method ?? 'GET') as Dispatcher.HttpMethod,
+      headers: init.headers,
+      body: init.body,
+      signal: init.signal ?? undefined,
+    })
+    const headers = RecordHeaders.of(res.headers)
+    if (NO_BODY.has(res.statusCode) || init.method === 'HEAD') {
+      res.body.dump().catch(() => {}) // frees the connection; nothing to read
+      return { status: res.statusCode, headers, body: null }
+    }
+    const body = await readWhole(res.body, Number(headers.get('content-length') ?? 0), maxBodyBytes)
+    return { status: res.statusCode, headers, body }
   }
 }
 

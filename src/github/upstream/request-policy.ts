@@ -8,7 +8,7 @@
 import type { Octokit } from '@octokit/core'
 import { timeoutIn, UpstreamTooLargeError } from './pool.js'
 import { QuotaHeldError } from './quota-hold.js'
-import { successData } from './success-body.js'
+import { successData } from './octokit-response.js'
 
 const SAFE_POST = /\/labels$/
 
@@ -44,7 +44,7 @@ export function requestPolicy (octokit: Octokit): void {
     if (options.method === 'POST' && !SAFE_POST.test(options.url)) options.request.retries = 0
   })
   octokit.hook.after('request', async (response, options) => {
-    // The client turns Octokit's own parsing of successes off (success-body.ts says why).
+    // The client turns Octokit's own parsing of successes off (octokit-response.ts says why).
     response.data = await successData(response.data, response.headers['content-type'])
     const wantsJson = /json/i.test(String(options.headers.accept ?? ''))
     if (wantsJson && response.status !== 204 && response.status !== 205 && !isParsedJson(response.data)) {

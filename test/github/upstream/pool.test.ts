@@ -1,4 +1,4 @@
-// The bottom of the upstream path: undici's fetch on the shared Agent, answers read whole and
+// The bottom of the upstream path: undici's request API on the shared Agent, answers read whole and
 // bounded, timeouts recognisable.
 import t, { type Test } from 'tap'
 import { createServer } from 'node:http'

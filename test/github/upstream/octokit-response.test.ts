@@ -57,7 +57,7 @@ t.test('JSON is parsed natively: a huge integer is a number, where Octokit would
   t.equal(typeof ours.id, 'number')
   t.doesNotThrow(() => JSON.stringify(ours), 'serialisable')
   const theirs = (await new Octokit({ auth: 'tok', baseUrl }).request('GET /big')).data as { id: unknown }
-  t.equal(typeof theirs.id, 'bigint', 'Octokit alone would not be (if this changes, success-body.ts may go)')
+  t.equal(typeof theirs.id, 'bigint', 'Octokit alone would not be (if this changes, octokit-response.ts may go)')
 })
 
 t.test('errors are still Octokit\'s to parse', async (t) => {
