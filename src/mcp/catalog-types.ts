@@ -21,6 +21,8 @@ export interface RequestContext {
 export interface ToolContext extends RequestContext {
   /** Sends notifications/progress on the request's own stream; a no-op unless the client asked. */
   progress (done: number, total: number, message?: string): Promise<void>
+  /** The client asked for progress (sent a progress token); such a call is never shared. */
+  tracksProgress?: boolean
   /** Sends notifications/message if the session's logging/setLevel lets this level through. */
   log (level: LoggingLevel, message: string): Promise<void>
 }

@@ -8,6 +8,7 @@ import type {
   ListPromptsResult, ListResourceTemplatesResult, ListToolsResult, Tool,
 } from '@modelcontextprotocol/sdk/types.js'
 import type { AccessPolicy } from './access.js'
+import { SharedCalls } from './shared-calls.js'
 import { stable } from './stable-json.js'
 import type {
   CatalogSpec, CompleterSpec, ErrorPolicy, PromptSpec, ResourceTemplateSpec, TargetHook, ToolSpec,
@@ -77,6 +78,8 @@ export class Catalog {
   readonly instructions: string
   readonly logger: string
   readonly target: TargetHook
+  /** Identical read-only tool calls in flight, shared (shared-calls.ts). */
+  readonly shared = new SharedCalls()
   private readonly toolLists: ListToolsResult[]
   private readonly promptLists: ListPromptsResult[]
   private readonly templateLists: ListResourceTemplatesResult[]

@@ -57,6 +57,7 @@ export function createSessionServer (catalog: Catalog, ctx: SessionContext): Ser
     const toolCtx: ToolContext = {
       access,
       signal: extra.signal,
+      tracksProgress: token !== undefined,
       // Both go out through extra.sendNotification, i.e. on this request's own response stream.
       progress: token === undefined
         ? async () => {}

@@ -60,7 +60,10 @@ export async function callTool (
   if (target !== null && !ctx.access.reaches(target)) return finish('refused', failure(ctx.access.refuseTarget(target)))
 
   try {
-    const out = await tool.spec.run(args, ctx)
+    const out = tool.spec.hints.readOnlyHint === true && ctx.tracksProgress !== true
+      // The same text means the same arguments; a different key order only misses a share.
+      ? await catalog.shared.run(`${session.keyName}\0${name}\0${JSON.stringify(args)}`, ctx, (shared) => tool.spec.run(args, shared))
+      : await tool.spec.run(args, ctx)
     return finish('ok', success(out))
   } catch (error) {
     if (error instanceof AccessRefusal) return finish('refused', failure(error.message))
