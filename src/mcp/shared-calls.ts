@@ -3,7 +3,9 @@
 // formatting, one serialised answer, where each caller would otherwise repeat all of it for the
 // same result. Only what was already in flight is shared (nothing is remembered after it lands),
 // only between callers with the same key (their access, hence their view, is the same), and only
-// for calls that asked for no progress: progress goes to one caller's stream. Log notifications
+// for calls that asked for no progress: progress goes to one caller's stream. A write ending
+// (any tool not marked read-only) unregisters every run in flight, so a read issued after a
+// write never joins one that started before it (those already waiting keep theirs). Log notifications
 // a shared run sends reach every caller still waiting. The run carries its own signal: one caller
 // leaving does not cancel it for the others, and it is cancelled when the last one leaves.
 import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js'
@@ -42,6 +44,11 @@ export class SharedCalls {
       const settle = () => { signal?.removeEventListener('abort', onAbort); joined.callers.delete(ctx) }
       joined.done.then((value) => { settle(); resolve(value) }, (error: unknown) => { settle(); reject(error) })
     })
+  }
+
+  /** After a write: calls from now on start their own runs; runs in flight finish for their callers. */
+  forgetInFlight (): void {
+    this.flights.clear()
   }
 
   private start<T> (key: string, first: ToolContext, run: (shared: ToolContext) => Promise<T>): Flight<T> {

@@ -59,8 +59,9 @@ export async function callTool (
   }
   if (target !== null && !ctx.access.reaches(target)) return finish('refused', failure(ctx.access.refuseTarget(target)))
 
+  const readOnly = tool.spec.hints.readOnlyHint === true
   try {
-    const out = tool.spec.hints.readOnlyHint === true && ctx.tracksProgress !== true
+    const out = readOnly && ctx.tracksProgress !== true
       // The same text means the same arguments; a different key order only misses a share.
       ? await catalog.shared.run(`${session.keyName}\0${name}\0${JSON.stringify(args)}`, ctx, (shared) => tool.spec.run(args, shared))
       : await tool.spec.run(args, ctx)
@@ -71,5 +72,7 @@ export async function callTool (
     const mapped = catalog.errors.toolError(error)
     if (mapped.internal) session.logger.error({ tool: name, err: error }, 'tool failed unexpectedly')
     return finish('error', failure(mapped.message))
+  } finally {
+    if (!readOnly) catalog.shared.forgetInFlight() // even a failed write may have landed
   }
 }

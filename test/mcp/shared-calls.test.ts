@@ -9,7 +9,7 @@ import { memoryLogger } from '../github/harness.js'
 
 interface Gate { runs: number, signals: AbortSignal[], open (): void }
 
-/** A read tool and a write tool whose runs wait until the gate opens. */
+/** A read tool whose runs wait until the gate opens, and a write tool that does not wait. */
 function gated () {
   let release!: () => void
   let opened = new Promise<void>((resolve) => { release = resolve })
@@ -24,7 +24,8 @@ function gated () {
   const spec = (name: string, readOnlyHint: boolean) => defineTool({
     name, title: name, description: 'd', access: readOnlyHint ? 'read' : 'write',
     input: Type.Object({ n: Type.Integer() }), output: Type.Object({ n: Type.Integer() }),
-    hints: { readOnlyHint, destructiveHint: false, idempotentHint: true, openWorldHint: false }, run,
+    hints: { readOnlyHint, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    run: readOnlyHint ? run : async (args: { n: number }) => { gate.runs++; return { text: `wrote ${args.n}`, data: { n: args.n } } },
   })
   const catalog = new Catalog({
     tools: [spec('read', true), spec('write', false)], prompts: [], templates: [], completers: [],
@@ -120,4 +121,17 @@ t.test('one caller leaving does not cancel the run for the others; the last one 
   t.equal(gate.runs, 3, 'a new call after everyone left starts afresh, not joining the cancelled run')
   gate.open()
   await again
+})
+
+t.test('a read issued after a write never joins a read that started before it', async (t) => {
+  const { catalog, gate } = gated()
+  const before = callTool(catalog, 'read', { n: 1 }, session(), context().ctx)
+  await settle()
+  await callTool(catalog, 'write', { n: 1 }, session(), context().ctx)
+  const after = callTool(catalog, 'read', { n: 1 }, session(), context().ctx)
+  await settle()
+  gate.open()
+  await Promise.all([before, after])
+  t.equal(gate.runs, 3, 'the read before, the write, and a fresh read after it')
+  t.equal(catalog.shared.stats.shared, 0)
 })
