@@ -91,6 +91,9 @@ function byStatus (e: HttpFailure, subject: string, quoted: string): string {
   if (s >= 500 && e.response === undefined) {
     return unansweredWrite(e) ? `GitHub's answer for ${subject} never arrived (the connection failed). ${CHECK_FIRST}` : `Could not reach GitHub for ${subject}. Retry in a minute.`
   }
+  // A proxy's 502 or 504 can come after GitHub made the change: a write says to check first.
+  const method = e.request?.method
+  if (s >= 500 && method !== undefined && method !== 'GET' && method !== 'HEAD') return `GitHub failed while handling ${subject} (${s}). ${CHECK_FIRST}`
   if (s >= 500) return `GitHub failed while handling ${subject} (${s}); this is usually temporary. Retry in a minute.`
   return `GitHub answered ${s} for ${subject}.${quoted}`
 }
