@@ -16,10 +16,15 @@ const pathOf = (url: string) => new URL(url).pathname
 t.test('concurrent identical reads cost GitHub one request, and all get the issue', async (t) => {
   const h = await harness(t)
   h.standin.setLatency(1000) // long enough for all five to find the flight, even on a busy machine
-  const results = await Promise.all([1, 2, 3, 4, 5].map(() => h.call('get_issue', issue(3))))
-  for (const r of results) t.equal((r.structuredContent as { number: number }).number, 3)
+  // Straight through Octokit: identical tool calls would already share one run above it
+  // (test/mcp/shared-calls.test.ts); different callers of one URL meet here.
+  const results = await Promise.all([1, 2, 3, 4, 5].map(() => h.api.rest.issues.get(issue(3))))
+  for (const r of results) t.equal(r.data.number, 3)
   t.equal(gets(h, '/repos/octo-org/widgets/issues/3'), 1)
   t.equal(h.domain.stats().coalesced, 4)
+  const calls = await Promise.all([1, 2, 3].map(() => h.call('get_issue', issue(2))))
+  for (const r of calls) t.equal((r.structuredContent as { number: number }).number, 2)
+  t.equal(gets(h, '/repos/octo-org/widgets/issues/2'), 1, 'identical tool calls: one request too')
   await Promise.all([h.call('get_issue', issue(3)), h.call('get_issue', issue(5))])
   t.equal(gets(h, '/repos/octo-org/widgets/issues/5'), 1, 'different reads do not share')
 })
