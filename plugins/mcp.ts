@@ -33,6 +33,7 @@ async function mcp (app: FastifyInstance) {
     shuttingDown: () => app.lifecycle.shuttingDown,
     onToolCall: (e) => {
       metrics.toolCalls.inc({ tool: e.tool, outcome: e.outcome })
+      if (e.shared) metrics.sharedToolCalls.inc({ tool: e.tool })
       metrics.toolDuration.observe({ tool: e.tool }, e.durationMs / 1000)
     },
     onFull: () => metrics.rateLimited.inc({ reason: 'sessions' }),

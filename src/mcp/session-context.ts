@@ -18,6 +18,8 @@ export interface ToolCallEvent {
   target: string | null
   outcome: 'ok' | 'error' | 'refused'
   durationMs: number
+  /** Joined an identical read-only call already in flight (shared-calls.ts): no run of its own. */
+  shared: boolean
 }
 
 /** Who is calling, as the HTTP layer's authentication established it. */

@@ -46,6 +46,11 @@ export class SharedCalls {
     })
   }
 
+  /** A run for `key` is in flight (a call made now would join it). */
+  inFlight (key: string): boolean {
+    return this.flights.has(key)
+  }
+
   /** After a write: calls from now on start their own runs; runs in flight finish for their callers. */
   forgetInFlight (): void {
     this.flights.clear()

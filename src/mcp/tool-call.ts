@@ -43,12 +43,13 @@ export async function callTool (
   const tool = catalog.tools.get(name)
   if (tool === undefined) throw new RpcError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 64)}`)
   const started = performance.now()
+  let shared = false
   const args = Value.Default(tool.spec.input, rawArgs ?? {}) as Record<string, unknown>
   const target = catalog.target.of(args)?.slice(0, MAX_TARGET) ?? null
   const finish = (outcome: ToolCallEvent['outcome'], result: CallToolResult): CallToolResult => {
     const durationMs = Math.round(performance.now() - started)
     session.logger.info({ tool: name, key: session.keyName, [catalog.target.label]: target, outcome, durationMs }, 'tool call')
-    session.onToolCall?.({ tool: name, key: session.keyName, target, outcome, durationMs })
+    session.onToolCall?.({ tool: name, key: session.keyName, target, outcome, durationMs, shared })
     return result
   }
 
@@ -60,10 +61,12 @@ export async function callTool (
   if (target !== null && !ctx.access.reaches(target)) return finish('refused', failure(ctx.access.refuseTarget(target)))
 
   const readOnly = tool.spec.hints.readOnlyHint === true
+  // The same text means the same arguments; a different key order only misses a share.
+  const shareKey = readOnly && ctx.tracksProgress !== true ? `${session.keyName}\0${name}\0${JSON.stringify(args)}` : undefined
   try {
-    const out = readOnly && ctx.tracksProgress !== true
-      // The same text means the same arguments; a different key order only misses a share.
-      ? await catalog.shared.run(`${session.keyName}\0${name}\0${JSON.stringify(args)}`, ctx, (shared) => tool.spec.run(args, shared))
+    shared = shareKey !== undefined && catalog.shared.inFlight(shareKey)
+    const out = shareKey !== undefined
+      ? await catalog.shared.run(shareKey, ctx, (sharedCtx) => tool.spec.run(args, sharedCtx))
       : await tool.spec.run(args, ctx)
     return finish('ok', success(out))
   } catch (error) {

@@ -25,7 +25,7 @@ t.test('Prometheus text with HTTP, MCP, session and process metrics', async (t) 
 })
 
 t.test('tool calls, GitHub statuses, quota and ETag hits', async (t) => {
-  const { app } = await build(t)
+  const { app, github } = await build(t)
   const id = await openSession(app)
   const headers = { ...MCP_HEADERS, 'x-api-key': KEY_A, 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' }
   const call = (n: number, issue: number) => app.inject({
@@ -43,6 +43,12 @@ t.test('tool calls, GitHub statuses, quota and ETag hits', async (t) => {
   t.match(text, /gateway_github_requests_total\{status="304"\} 1/)
   t.match(text, /gateway_github_requests_total\{status="404"\} 1/)
   t.match(text, /gateway_github_etag_hits_total 1/)
+  t.notMatch(text, /gateway_tool_calls_shared_total\{/, 'one call at a time: nothing shared')
+
+  github.setLatency(300) // the first call's run is still in flight when the others arrive
+  await Promise.all([call(4, 2), call(5, 2), call(6, 2)])
+  const after = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  t.match(after, /gateway_tool_calls_shared_total\{tool="get_issue"\} 2/, 'two joined the first one\'s run')
   t.match(text, /gateway_github_coalesced_total 0/)
   t.match(text, /gateway_github_held_total 0/)
   t.match(text, /gateway_github_quota_remaining \d+/)
