@@ -13,7 +13,6 @@
 // the request policy reads it here with the same rules as Octokit's getResponseData: JSON by
 // media type, text for text/* and UTF-8, bytes otherwise; unparseable JSON stays text (the policy
 // then rejects it as not JSON). Error answers are still parsed by Octokit.
-import { Response as WhatwgResponse } from 'undici'
 import type { AnswerHeaders } from './pool.js'
 
 /** A body read whole: what a success's `data` is until the request policy reads it. */
@@ -44,15 +43,11 @@ export class AnswerResponse {
 const mediaType = (contentType: string): string => contentType.split(';', 1)[0].trim().toLowerCase()
 const isUtf8 = (contentType: string): boolean => /;\s*charset\s*=\s*"?utf-8"?\s*(;|$)/i.test(contentType)
 
-async function bytesOf (body: object): Promise<Uint8Array> {
-  if (body instanceof WholeBody) return body.bytes
-  return new Uint8Array(await new WhatwgResponse(body as ReadableStream).arrayBuffer()) // another fetch's stream
-}
-
 /** What Octokit's `data` would have been had it parsed this success itself. */
-export async function successData (body: unknown, contentType: string | undefined): Promise<unknown> {
-  if (typeof body !== 'object' || body === null) return body ?? '' // HEAD, 204, 205: Octokit's own ''
-  const bytes = await bytesOf(body)
+export function successData (body: unknown, contentType: string | undefined): unknown {
+  // HEAD, 204, 205 leave Octokit's own ''; every other body is a WholeBody (the client's fetch).
+  if (!(body instanceof WholeBody)) return body ?? ''
+  const bytes = body.bytes
   if (contentType === undefined || contentType === '') return decode(bytes)
   const type = mediaType(contentType)
   if (type === 'application/json' || type === 'application/scim+json') {

@@ -1,7 +1,7 @@
 // The bottom of the upstream path: one keep-alive undici Agent per process, reached through
 // undici's request API composed with undici's own redirect interceptor, so redirects (with
-// credentials stripped when the origin changes) are undici's, and the timeouts are the Agent's (headers, body, connect), which cost nothing per
-// request. Not undici's WHATWG fetch: its Request, Headers and web streams, built again for
+// credentials stripped when the origin changes) are undici's, and the timeouts are the Agent's
+// (headers, body, connect), which cost nothing per request. Not undici's WHATWG fetch: its Request, Headers and web streams, built again for
 // Octokit's Response above, were the largest share of an upstream request's CPU
 // (bench/PROFILE.md). Every answer is read whole into a Snapshot, within a byte bound: the layers
 // above share, cache and replay snapshots, and Octokit reads every body whole anyway. Answers
@@ -92,7 +92,7 @@ const MAX_REDIRECTS = 20
 // Statuses whose answer has no body, whatever the wire carried.
 const NO_BODY = new Set([101, 204, 205, 304])
 
-/** The shared Agent, following redirects and decoding bodies; each answer read whole and bounded by `maxBodyBytes`. */
+/** The shared Agent, following redirects; each answer read whole and bounded by `maxBodyBytes`. */
 export function agentFetch (agent: Agent, maxBodyBytes: number): SnapshotFetch {
   const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }))
   return async (url, init) => {

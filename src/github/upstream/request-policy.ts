@@ -43,9 +43,9 @@ export function requestPolicy (octokit: Octokit): void {
   octokit.hook.before('request', (options) => {
     if (options.method === 'POST' && !SAFE_POST.test(options.url)) options.request.retries = 0
   })
-  octokit.hook.after('request', async (response, options) => {
+  octokit.hook.after('request', (response, options) => {
     // The client turns Octokit's own parsing of successes off (octokit-response.ts says why).
-    response.data = await successData(response.data, response.headers['content-type'])
+    response.data = successData(response.data, response.headers['content-type'])
     const wantsJson = /json/i.test(String(options.headers.accept ?? ''))
     if (wantsJson && response.status !== 204 && response.status !== 205 && !isParsedJson(response.data)) {
       throw new UpstreamNotJsonError(response.status, String(response.headers['content-type'] ?? ''), options.method)
