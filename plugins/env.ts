@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import fastifyEnv from '@fastify/env'
-import { ConfigError, ConfigSchema, type Config } from '../src/config.js'
+import { ConfigError, ConfigSchema, credentialProblems, type Config } from '../src/config.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,8 +40,12 @@ async function env (app: import('fastify').FastifyInstance, opts: EnvPluginOptio
     await app.register(fastifyEnv, { schema: structuredClone(ConfigSchema), data, dotenv: false })
   } catch (err) {
     const errors = (err as { errors?: ErrorObject[] }).errors
-    throw errors ? new ConfigError(describeProblems(errors)) : err
+    // All problems at once: the credential rule below is checked on the raw values too.
+    throw errors ? new ConfigError([...describeProblems(errors), ...credentialProblems(data)]) : err
   }
+  // Across fields, with messages a schema could not give: one service credential, and a usable one.
+  const problems = credentialProblems(app.config)
+  if (problems.length > 0) throw new ConfigError(problems)
 }
 
 export default fp(env, { name: 'env' })

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { createGitHubDomain, type GitHubDomain } from '../src/github/index.js'
+import { pemFromEnv } from '../src/config.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,7 +13,9 @@ declare module 'fastify' {
 // every session. The HTTP layer sees only the catalog, never Octokit.
 async function github (app: FastifyInstance) {
   const domain = createGitHubDomain({
-    token: app.config.GITHUB_TOKEN,
+    ...(app.config.GITHUB_APP_ID !== undefined
+      ? { app: { appId: app.config.GITHUB_APP_ID, privateKey: pemFromEnv(app.config.GITHUB_APP_PRIVATE_KEY!), installationId: app.config.GITHUB_APP_INSTALLATION_ID } }
+      : { token: app.config.GITHUB_TOKEN }),
     baseUrl: app.config.GITHUB_API_URL,
     requestTimeoutMs: app.config.GITHUB_REQUEST_TIMEOUT_MS,
     logger: app.log.child({ component: 'github' })

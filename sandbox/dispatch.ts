@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { Faults } from './faults.js'
+import type { SandboxApp } from './github-app.js'
 import { DOCS, fail, type Answer, type RouteCtx } from './http-kit.js'
 import type { Quota } from './quota.js'
 import { matchRoute } from './router.js'
@@ -27,6 +28,8 @@ export interface DispatchDeps {
   quotas: { core: Quota; search: Quota }
   /** Off unless the stand-in was asked to enforce them (the agent-workload benchmark). */
   secondary?: SecondaryLimits
+  /** A GitHub App installed on some accounts (its JWT and installation tokens are accepted). */
+  app?: SandboxApp
   requestId(): string
 }
 
@@ -68,7 +71,14 @@ export function dispatch(deps: DispatchDeps, req: Incoming): Wire {
     return answer(fail(fault.status, message), lower, fault.delayMs ?? 0)
   }
   const auth = AUTH.exec(req.authorization ?? '')
-  if (!auth || auth[1] !== deps.token) return answer(fail(401, 'Bad credentials'))
+  const credential = auth?.[1]
+  // A GitHub App's JWT opens only the App's routes; its installation tokens only its accounts'.
+  if (deps.app && credential !== undefined && deps.app.isAppRoute(req.path)) {
+    return answer(deps.app.answerAppRoute(deps.ctx, req.method, req.path, credential))
+  }
+  const installation = credential === undefined ? undefined : deps.app?.checkToken(credential, req.path)
+  if (installation && !installation.ok) return answer(installation.answer)
+  if (!installation && credential !== deps.token) return answer(fail(401, 'Bad credentials'))
   if (match && match.bucket !== 'free' && quota.exhausted()) {
     const id = deps.ctx.data.users.find((u) => u.login === deps.ctx.data.viewer)?.id ?? 0
     return answer(fail(403, `API rate limit exceeded for user ID ${id}. If you reach out to GitHub Support ` +

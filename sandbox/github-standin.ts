@@ -9,6 +9,7 @@ import { Faults, type Fault, type FaultMatch, type Rewrite } from './faults.js'
 import { maxId, type RouteCtx } from './http-kit.js'
 import { Quota } from './quota.js'
 import { SecondaryLimits, type SecondaryLimitOptions } from './secondary-limits.js'
+import { SandboxApp, type SandboxAppOptions } from './github-app.js'
 import { sendBroken, type WireFault, type WireFaultKind } from './wire-faults.js'
 import { createSeed } from './seed.js'
 import type { SeedData } from './types.js'
@@ -26,6 +27,8 @@ export interface StandinOptions {
   seed?: SeedData
   /** Enforce GitHub's secondary limits (off by default: tests and the demo do not want them). */
   secondaryLimits?: SecondaryLimitOptions
+  /** A GitHub App installed on some of the seed's accounts. */
+  app?: SandboxAppOptions
 }
 
 /** What clients cost the stand-in's token since start or reset(); a benchmark takes differences. */
@@ -69,6 +72,8 @@ export interface GitHubStandin {
   setSecondaryLimits(opts: SecondaryLimitOptions | false): void
   usage(): StandinUsage
   state: SeedData
+  /** The GitHub App, when the stand-in was started with one. */
+  app?: SandboxApp
 }
 
 // The log is for assertions; a long benchmark must not grow it without bound.
@@ -101,6 +106,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
   const deps: DispatchDeps = {
     ctx, token: opts.token ?? SANDBOX_TOKEN, faults, quotas,
     secondary: opts.secondaryLimits && new SecondaryLimits(opts.secondaryLimits),
+    app: opts.app && new SandboxApp(opts.app),
     requestId: () => `0000:00000:${(++requestCount).toString(16).toUpperCase().padStart(7, '0')}:0000000:00000000`,
   }
 
@@ -165,6 +171,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     url: ctx.api,
     requests,
     state,
+    app: deps.app,
     async close() {
       for (const t of timers) clearTimeout(t) // delayed answers would only hit destroyed sockets
       timers.clear()

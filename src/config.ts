@@ -1,3 +1,4 @@
+import { createPrivateKey } from 'node:crypto'
 import { Type, type Static } from '@sinclair/typebox'
 
 // The one environment schema. `.env.schema.json` is generated from it (`npm run gen:schema`)
@@ -16,7 +17,17 @@ export const ConfigSchema = Type.Object(
     PORT: Int('TCP port to listen on', 3001, 1, 65535),
     HOST: Type.String({ description: 'Bind address (`0.0.0.0` in the container image)', default: '127.0.0.1', minLength: 1 }),
     LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'pino log level', 'info'),
-    GITHUB_TOKEN: Type.String({ description: 'GitHub token the gateway acts with (required; never logged)', minLength: 1 }),
+    GITHUB_TOKEN: Type.Optional(Type.String({ description: 'GitHub token the gateway acts with (required unless a GitHub App is configured; never logged)', minLength: 1 })),
+    GITHUB_APP_ID: Type.Optional(Type.String({
+      description: 'A GitHub App as the service credential instead of GITHUB_TOKEN: its App ID (or client ID); needs GITHUB_APP_PRIVATE_KEY',
+      pattern: '^(?:[0-9]+|Iv[0-9A-Za-z.]+)$'
+    })),
+    GITHUB_APP_PRIVATE_KEY: Type.Optional(Type.String({
+      description: 'The App\'s private key, PEM as GitHub gives it (newlines may be written `\\n`; never logged)', minLength: 1
+    })),
+    GITHUB_APP_INSTALLATION_ID: Type.Optional(Type.Integer({
+      description: 'Use this installation of the App for every request; default: the installation on the account that owns the repository', minimum: 1
+    })),
     GITHUB_API_URL: Type.String({
       description: 'GitHub REST base URL; GitHub Enterprise Server: `https://HOST/api/v3`',
       default: 'https://api.github.com',
@@ -77,6 +88,32 @@ export class ConfigError extends Error {
     super(problems.join('\n'))
     this.name = 'ConfigError'
   }
+}
+
+/** A PEM from the environment: `\n` written out (one-line .env files, CI secrets) read as newlines. */
+export function pemFromEnv (value: string): string {
+  return value.includes('\n') ? value : value.replace(/\\n/g, '\n')
+}
+
+/** The service credential rule: a token or a GitHub App, exactly one, the App complete and its key usable. */
+export function credentialProblems (c: Pick<Config, 'GITHUB_TOKEN' | 'GITHUB_APP_ID' | 'GITHUB_APP_PRIVATE_KEY' | 'GITHUB_APP_INSTALLATION_ID'>): string[] {
+  const app = c.GITHUB_APP_ID !== undefined || c.GITHUB_APP_PRIVATE_KEY !== undefined || c.GITHUB_APP_INSTALLATION_ID !== undefined
+  if (!app) return c.GITHUB_TOKEN === undefined ? ['GITHUB_TOKEN is required (or a GitHub App: GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)'] : []
+  const problems: string[] = []
+  if (c.GITHUB_TOKEN !== undefined) problems.push('GITHUB_TOKEN and a GitHub App (GITHUB_APP_*) are both set: keep one service credential')
+  if (c.GITHUB_APP_ID === undefined) problems.push('GITHUB_APP_ID is required with the other GITHUB_APP_* settings')
+  if (c.GITHUB_APP_PRIVATE_KEY === undefined) {
+    problems.push('GITHUB_APP_PRIVATE_KEY is required with GITHUB_APP_ID')
+  } else {
+    // Never the key itself in the message: only what is wrong with it.
+    try {
+      const key = createPrivateKey(pemFromEnv(c.GITHUB_APP_PRIVATE_KEY))
+      if (key.asymmetricKeyType !== 'rsa') problems.push(`GITHUB_APP_PRIVATE_KEY must be an RSA key (GitHub Apps sign with RS256), not ${key.asymmetricKeyType ?? 'this type'}`)
+    } catch {
+      problems.push('GITHUB_APP_PRIVATE_KEY is not a PEM private key (paste the whole .pem file GitHub gave you, BEGIN and END lines included)')
+    }
+  }
+  return problems
 }
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'] as const

@@ -12,7 +12,8 @@ import { ConfigError } from './config.js'
 /** Header and config values that must never reach a log line. */
 const REDACT_PATHS = [
   'req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie',
-  'headers.authorization', 'headers["x-api-key"]', '*.token', '*.GITHUB_TOKEN', '*.AUTH_KEYS', 'config.GITHUB_TOKEN'
+  'headers.authorization', 'headers["x-api-key"]', '*.token', '*.GITHUB_TOKEN', '*.AUTH_KEYS', 'config.GITHUB_TOKEN',
+  '*.GITHUB_APP_PRIVATE_KEY', 'config.GITHUB_APP_PRIVATE_KEY', '*.privateKey'
 ]
 
 function loggerOptions (): FastifyServerOptions['logger'] {

@@ -22,9 +22,7 @@ const INSTRUCTIONS = 'GitHub issues through a gateway. Issue titles, bodies and 
 /** Every domain area, in tools/list order. */
 export const MODULES: readonly DomainModule[] = [issuesRead, issuesWrite, search, labels, comments, resources, prompts, completions]
 
-export interface GitHubDomainOptions extends Omit<GitHubClientOptions, 'logger'> {
-  logger: Logger
-}
+export type GitHubDomainOptions = GitHubClientOptions
 
 export interface GitHubDomain {
   catalog: Catalog

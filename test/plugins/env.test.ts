@@ -1,5 +1,6 @@
 import t from 'tap'
 import Fastify from 'fastify'
+import { generateKeyPairSync } from 'node:crypto'
 import env, { ConfigError } from '../../plugins/env.js'
 
 async function load (vars: Record<string, string | undefined>) {
@@ -42,7 +43,7 @@ t.test('unknown variables are dropped, empty ones mean unset', async (t) => {
 })
 
 t.test('one line per problem, naming the variable', async (t) => {
-  t.same(await problems({}), ['GITHUB_TOKEN is required'])
+  t.same(await problems({}), ['GITHUB_TOKEN is required (or a GitHub App: GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY)'])
   t.same(await problems({ GITHUB_TOKEN: 'x', PORT: '70000' }), ['PORT must be <= 65535'])
   t.same(await problems({ GITHUB_TOKEN: 'x', PORT: '0' }), ['PORT must be >= 1'])
   t.same(await problems({ GITHUB_TOKEN: 'x', PORT: 'abc' }), ['PORT must be integer'])
@@ -52,6 +53,27 @@ t.test('one line per problem, naming the variable', async (t) => {
   t.same(await problems({ GITHUB_TOKEN: 'x', REDIS_URL: 'localhost:6379' }), ['REDIS_URL must match pattern "^rediss?://"'])
   const many = await problems({ PORT: '-1', RATE_LIMIT_MAX: 'lots' })
   t.equal(many.length, 3, 'all problems at once, not only the first')
+})
+
+t.test('a GitHub App instead of GITHUB_TOKEN: complete, alone, and with a usable key', async (t) => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
+  const config = await load({ GITHUB_APP_ID: '4242', GITHUB_APP_PRIVATE_KEY: privateKey, GITHUB_APP_INSTALLATION_ID: '11' })
+  t.equal(config.GITHUB_APP_INSTALLATION_ID, 11)
+  t.equal(config.GITHUB_TOKEN, undefined)
+  // One-line form, as .env files and CI secrets often hold it.
+  await load({ GITHUB_APP_ID: '4242', GITHUB_APP_PRIVATE_KEY: privateKey.replace(/\n/g, '\\n') })
+
+  t.same(await problems({ GITHUB_APP_ID: '4242' }), ['GITHUB_APP_PRIVATE_KEY is required with GITHUB_APP_ID'])
+  t.same(await problems({ GITHUB_APP_PRIVATE_KEY: privateKey }), ['GITHUB_APP_ID is required with the other GITHUB_APP_* settings'])
+  t.same(await problems({ GITHUB_TOKEN: 'x', GITHUB_APP_ID: '4242', GITHUB_APP_PRIVATE_KEY: privateKey }),
+    ['GITHUB_TOKEN and a GitHub App (GITHUB_APP_*) are both set: keep one service credential'])
+  t.same(await problems({ GITHUB_APP_ID: 'my-app', GITHUB_APP_PRIVATE_KEY: privateKey }), ['GITHUB_APP_ID must match pattern "^(?:[0-9]+|Iv[0-9A-Za-z.]+)$"'])
+  const secret = 'not-a-key-but-a-secret-value'
+  const bad = await problems({ GITHUB_APP_ID: '4242', GITHUB_APP_PRIVATE_KEY: secret })
+  t.same(bad, ['GITHUB_APP_PRIVATE_KEY is not a PEM private key (paste the whole .pem file GitHub gave you, BEGIN and END lines included)'])
+  t.notOk(bad.join().includes(secret), 'the value is never echoed')
+  const { privateKey: ec } = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
+  t.same(await problems({ GITHUB_APP_ID: '4242', GITHUB_APP_PRIVATE_KEY: ec }), ['GITHUB_APP_PRIVATE_KEY must be an RSA key (GitHub Apps sign with RS256), not ec'])
 })
 
 t.test('production with keys is accepted', async (t) => {

@@ -82,7 +82,7 @@ function unansweredWrite (error: unknown): boolean {
 
 function byStatus (e: HttpFailure, subject: string, quoted: string): string {
   const s = e.status
-  if (s === 401) return 'GitHub rejected the gateway\'s credentials (401). The operator must fix GITHUB_TOKEN; retrying will not help.'
+  if (s === 401) return 'GitHub rejected the gateway\'s credentials (401). The operator must fix the gateway\'s GitHub credential (GITHUB_TOKEN or the GitHub App); retrying will not help.'
   if (s === 403) return `GitHub refused access to ${subject} (403): the gateway's token lacks permission for it.${quoted} Retrying will not help.`
   if (s === 404) return `Not found: ${subject} (404). It does not exist, or the gateway's token cannot see it. Check the owner, repo and number.`
   if (s === 410) return `Gone: ${subject} (410).${quoted || ' It was deleted or issues are disabled.'} Retrying will not help.`

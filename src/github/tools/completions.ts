@@ -61,7 +61,9 @@ export const completions: DomainModule = (gh: GitHubApi) => {
   })
 
   async function knownRepos (ctx: RequestContext, owner?: string): Promise<string[]> {
-    let names = await viewerRepos()
+    // A GitHub App's installation tokens cannot list "the viewer's" repositories; the owner's
+    // own listing below still can, so a refusal here leaves only the allowlist and that.
+    let names = await viewerRepos().catch((): string[] => [])
     if (owner !== undefined && mayAsk(ctx.access, owner) && !names.some((n) => n.toLowerCase().startsWith(`${owner.toLowerCase()}/`))) {
       names = await ownerRepos(owner)
     }

@@ -18,6 +18,7 @@ import { agentFetch, createAgent, type SnapshotFetch, type UpstreamInit } from '
 import { withQuotaHold, type HoldStats } from './quota-hold.js'
 import { requestPolicy } from './request-policy.js'
 import { AnswerResponse } from './octokit-response.js'
+import { githubAppAuth, type GitHubAppCredential } from './app-auth.js'
 import { newUpstreamStats, withUpstreamStats, type UpstreamStats } from './upstream-stats.js'
 
 // requestPolicy first: the first plugin's hooks are innermost, so the others see its verdicts.
@@ -26,7 +27,9 @@ const GatewayOctokit = Octokit.plugin(requestPolicy, retry, throttling)
 export type GitHubApi = Octokit
 
 export interface GitHubClientOptions {
-  token: string
+  /** The service credential: a token, or (instead) a GitHub App whose installation tokens are used. */
+  token?: string
+  app?: GitHubAppCredential
   /** REST root, e.g. https://api.github.com or https://ghes.example/api/v3 */
   baseUrl: string
   logger: Logger
@@ -76,6 +79,7 @@ function octokitFetch (stack: SnapshotFetch) {
 }
 
 export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
+  if ((opts.token === undefined) === (opts.app === undefined)) throw new Error('createGitHubClient: give either a token or an app, not both')
   yieldWithoutClamp()
   const baseUrl = opts.baseUrl.replace(/\/+$/, '')
   const agent = createAgent(opts.maxConnections ?? 50, opts.requestTimeoutMs ?? 10_000)
@@ -89,7 +93,8 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
     return again
   }
   const budgets = createBudgets({ ...GITHUB_BUDGETS, ...opts.budgets })
-  const identity = createHash('sha256').update(opts.token).digest('hex').slice(0, 16)
+  // The cache is per credential; an App's installations each see only their own owners' paths.
+  const identity = opts.app ? `app:${opts.app.appId}` : createHash('sha256').update(opts.token!).digest('hex').slice(0, 16)
   const cache = new EtagCache({ maxEntries: opts.etagCacheSize ?? 500, maxBytes: opts.etagCacheBytes ?? 32 * 1024 * 1024 }, identity)
   const upstream = newUpstreamStats()
   const reads: CoalesceStats = { coalesced: 0 }
@@ -107,7 +112,7 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
     reads,
   )
   const api = new GatewayOctokit({
-    auth: opts.token,
+    ...(opts.app ? { authStrategy: githubAppAuth, auth: opts.app } : { auth: opts.token }),
     baseUrl,
     userAgent: `${NAME}/${VERSION}`,
     request: { fetch: octokitFetch(stack), parseSuccessResponseBody: false },

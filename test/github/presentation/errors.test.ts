@@ -11,7 +11,7 @@ t.test('401: the operator must fix the token, and the token never shows', async 
   const h = await harness(t, { domain: { token: 'ghp_wrongTokenValue123' } })
   const res = await h.call('get_issue', issue1)
   t.equal(res.isError, true)
-  t.equal(textOf(res), 'GitHub rejected the gateway\'s credentials (401). The operator must fix GITHUB_TOKEN; retrying will not help.')
+  t.equal(textOf(res), 'GitHub rejected the gateway\'s credentials (401). The operator must fix the gateway\'s GitHub credential (GITHUB_TOKEN or the GitHub App); retrying will not help.')
   t.notMatch(JSON.stringify(res) + JSON.stringify(h.logs), /ghp_wrongTokenValue123|sandbox-token/)
   t.equal(h.standin.requests.length, 1, 'not retried')
 })
