@@ -15,7 +15,9 @@ async function github (app: FastifyInstance) {
     token: app.config.GITHUB_TOKEN,
     baseUrl: app.config.GITHUB_API_URL,
     requestTimeoutMs: app.config.GITHUB_REQUEST_TIMEOUT_MS,
-    logger: app.log.child({ component: 'github' })
+    logger: app.log.child({ component: 'github' }),
+    // Cached reads may stay fresh without asking only where webhooks can keep them so.
+    webhookFreshnessMs: app.config.GITHUB_WEBHOOK_SECRET === undefined ? undefined : app.config.WEBHOOK_FRESHNESS_MS
   })
   app.decorate('github', domain)
   app.addHook('onClose', async () => { await domain.close() })
