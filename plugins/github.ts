@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { createGitHubDomain, type GitHubDomain } from '../src/github/index.js'
+import { HookFreshness } from '../src/github/upstream/freshness.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -17,7 +18,7 @@ async function github (app: FastifyInstance) {
     requestTimeoutMs: app.config.GITHUB_REQUEST_TIMEOUT_MS,
     logger: app.log.child({ component: 'github' }),
     // Cached reads may stay fresh without asking only where webhooks can keep them so.
-    webhookFreshnessMs: app.config.GITHUB_WEBHOOK_SECRET === undefined ? undefined : app.config.WEBHOOK_FRESHNESS_MS
+    freshness: app.config.GITHUB_WEBHOOK_SECRET === undefined ? undefined : new HookFreshness(app.config.WEBHOOK_FRESHNESS_MS)
   })
   app.decorate('github', domain)
   app.addHook('onClose', async () => { await domain.close() })

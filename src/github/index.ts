@@ -14,7 +14,7 @@ import { REPOSITORY, type DomainModule } from './tools/module.js'
 import { prompts } from './tools/prompts.js'
 import { resources } from './tools/resources.js'
 import { search } from './tools/search.js'
-import { HookFreshness } from './upstream/freshness.js'
+import type { HookFreshness } from './upstream/freshness.js'
 import type { Change } from './webhooks/events.js'
 
 // What every client is told at initialize: the one rule a model must keep with third-party text.
@@ -26,10 +26,8 @@ export const MODULES: readonly DomainModule[] = [issuesRead, issuesWrite, search
 
 export interface GitHubDomainOptions extends Omit<GitHubClientOptions, 'logger' | 'freshness'> {
   logger: Logger
-  /** Webhooks are received: while they are live, cached reads stay fresh this long (freshness.ts). */
-  webhookFreshnessMs?: number
-  /** The freshness clock; tests move it. */
-  now?: () => number
+  /** Webhooks are received: what they say about live hooks keeps cached reads fresh (freshness.ts). */
+  freshness?: HookFreshness
 }
 
 export interface GitHubDomain {
@@ -46,8 +44,8 @@ export interface GitHubDomain {
 
 /** `client` defaults to one built from `opts`; tests pass their own to watch its Octokit. */
 export function createGitHubDomain (opts: GitHubDomainOptions, client?: GitHubClient): GitHubDomain {
-  const freshness = opts.webhookFreshnessMs === undefined ? undefined : new HookFreshness(opts.webhookFreshnessMs, opts.now)
-  const gh = client ?? createGitHubClient({ ...opts, freshness })
+  const { freshness } = opts
+  const gh = client ?? createGitHubClient(opts)
   const parts = MODULES.map((m) => m(gh.api))
   const catalog = new Catalog({
     tools: parts.flatMap((p) => p.tools ?? []),
