@@ -3,6 +3,7 @@
 // read without trusting their shape (a field missing or odd makes the event change less, never
 // throw): the signature proves who sent them, not that every field is what the schema promises.
 import { count, isRecord, text, type Fields } from '../presentation/read.js'
+import { Owner, Repo } from '../tools/schemas.js'
 import { commentsTopic, issueTopic, openTopic, repoTopic } from './topics.js'
 
 /** The events the gateway uses; the hook on GitHub must send all three (docs/webhooks.md). */
@@ -19,13 +20,15 @@ export interface Change {
   partialHook?: boolean
 }
 
-const NAME = /^[A-Za-z0-9._-]{1,100}$/
+// GitHub's own name rules (the tools' schemas): anything else is no repository of ours to touch.
+const OWNER = new RegExp(Owner.pattern ?? '^$')
+const REPO = new RegExp(Repo.pattern ?? '^$')
 
 /** `owner` and `repo` of a repository object, when both are well-formed names. */
 function repository (v: unknown): { owner: string, repo: string } | null {
   if (!isRecord(v)) return null
   const [owner, repo, ...rest] = (text(v.full_name) ?? '').split('/')
-  return rest.length === 0 && repo !== undefined && NAME.test(owner) && NAME.test(repo) ? { owner, repo } : null
+  return rest.length === 0 && repo !== undefined && OWNER.test(owner) && REPO.test(repo) ? { owner, repo } : null
 }
 
 /** What a change to repository `r` makes stale, beyond the topics: its issue area and every issue search. */
@@ -72,7 +75,7 @@ export function changeOf (event: string, payload: unknown): Change | null {
     if (r !== null) return { live: `${r.owner}/${r.repo}`.toLowerCase(), stale: [], topics: [], partialHook }
     // An organization hook's ping names the organization: it will send every repository's events.
     const org = isRecord(payload.organization) ? text(payload.organization.login) : null
-    return org !== null && NAME.test(org) ? { live: `${org.toLowerCase()}/*`, stale: [], topics: [], partialHook } : null
+    return org !== null && OWNER.test(org) ? { live: `${org.toLowerCase()}/*`, stale: [], topics: [], partialHook } : null
   }
   if (r === null) return null
   const n = issueNumber(payload)
