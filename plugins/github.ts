@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { createGitHubDomain, type GitHubDomain } from '../src/github/index.js'
 import { pemFromEnv } from '../src/config.js'
+import { HookFreshness } from '../src/github/upstream/freshness.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,7 +19,9 @@ async function github (app: FastifyInstance) {
       : { token: app.config.GITHUB_TOKEN }),
     baseUrl: app.config.GITHUB_API_URL,
     requestTimeoutMs: app.config.GITHUB_REQUEST_TIMEOUT_MS,
-    logger: app.log.child({ component: 'github' })
+    logger: app.log.child({ component: 'github' }),
+    // Cached reads may stay fresh without asking only where webhooks can keep them so.
+    freshness: app.config.GITHUB_WEBHOOK_SECRET === undefined ? undefined : new HookFreshness(app.config.WEBHOOK_FRESHNESS_MS)
   })
   app.decorate('github', domain)
   app.addHook('onClose', async () => { await domain.close() })

@@ -37,6 +37,8 @@ async function mcp (app: FastifyInstance) {
       metrics.toolDuration.observe({ tool: e.tool }, e.durationMs / 1000)
     },
     onFull: () => metrics.rateLimited.inc({ reason: 'sessions' }),
+    // Resource updates come from GitHub's webhooks (plugins/webhooks.ts).
+    subscriptions: app.hasDecorator('webhooks'),
   })
   const ctx: RouteContext = {
     store: app.sessions,

@@ -41,6 +41,7 @@ export function createMetrics (registry: Registry) {
     toolDuration: new Histogram({ name: 'gateway_tool_call_duration_seconds', help: 'Tool call duration by tool', labelNames: ['tool'] as const, buckets: seconds, registers }),
     rateLimited: new Counter({ name: 'gateway_rate_limited_total', help: 'Requests refused with 429 by reason (key budget, auth failures, sessions)', labelNames: ['reason'] as const, registers }),
     authFailures: new Counter({ name: 'gateway_auth_failures_total', help: 'Failed authentications by reason (missing, invalid)', labelNames: ['reason'] as const, registers }),
+    webhookDeliveries: new Counter({ name: 'gateway_webhook_deliveries_total', help: 'Webhook deliveries by event (the used ones and ping; others: other) and outcome (used, ignored, duplicate, unauthorized, invalid)', labelNames: ['event', 'outcome'] as const, registers }),
     activeSessions: new Gauge({ name: 'gateway_active_sessions', help: 'Open MCP sessions in this process', registers })
   }
 }

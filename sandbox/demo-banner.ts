@@ -9,6 +9,8 @@ export interface BannerInput {
   url: string
   key: string
   sandboxUrl: string
+  /** Where the sandbox sends its signed webhooks (the gateway's receiver). */
+  webhookUrl?: string
   rateLimit: number
   rateWindowMs: number
 }
@@ -61,7 +63,7 @@ export function clientSnippets ({ url, key }: Pick<BannerInput, 'url' | 'key'>):
 const indent = (text: string) => text.replace(/^/gm, '  ')
 
 export function demoBanner (input: BannerInput): string {
-  const { url, key, sandboxUrl, rateLimit, rateWindowMs } = input
+  const { url, key, sandboxUrl, webhookUrl, rateLimit, rateWindowMs } = input
   const snippets = clientSnippets(input).map((s) =>
     `${s.title}:\n${indent(s.json === undefined ? s.command! : JSON.stringify(s.json, null, 2))}\n`)
   return `
@@ -70,7 +72,10 @@ GitHub issues MCP gateway — demo
   MCP endpoint   : ${url}
   API key        : ${key}
   Rate limit     : ${rateLimit} requests per ${rateWindowMs / 1000} s per key (RATE_LIMIT_MAX, RATE_LIMIT_WINDOW_MS)
-
+${webhookUrl === undefined ? '' : `  Live updates   : the sandbox sends signed webhooks to ${webhookUrl}; subscribe to
+                   issue://octo-org/widgets/1, change it (update_issue, or PATCH the sandbox), and watch
+                   notifications/resources/updated arrive on the session's GET stream
+`}
 ${snippets.join('\n')}
 Try it with curl:
   curl -s ${url} -H 'X-API-Key: ${key}' -H 'Content-Type: application/json' \\

@@ -20,12 +20,20 @@ process.env.LOG_LEVEL ??= 'warn'
 // call and a close. The production default would run out within minutes; the user's own
 // setting still wins.
 if (!process.env.RATE_LIMIT_MAX) process.env.RATE_LIMIT_MAX = String(DEMO_RATE_LIMIT_MAX)
+// Live updates: the sandbox signs webhooks with this secret and sends them to the gateway, so a
+// client subscribed to an issue:// resource hears when it changes.
+process.env.GITHUB_WEBHOOK_SECRET ??= randomBytes(24).toString('base64url')
 
 const { start } = await import('../src/server.js')
 const app = await start()
 const { HOST, PORT } = app.config
 const url = `http://${HOST.includes(':') ? `[${HOST}]` : HOST}:${PORT}/mcp`
+// The sandbox reaches the gateway on loopback whatever address it listens on.
+const local = HOST === '0.0.0.0' || HOST === '::' ? '127.0.0.1' : HOST
+const webhookUrl = `http://${local.includes(':') ? `[${local}]` : local}:${PORT}/webhooks/github`
+sandbox.setWebhook({ url: webhookUrl, secret: process.env.GITHUB_WEBHOOK_SECRET })
+for (const r of sandbox.state.repos) sandbox.pingWebhook(r.owner, r.name)
 
 process.stdout.write(demoBanner({
-  url, key, sandboxUrl: sandbox.url, rateLimit: app.config.RATE_LIMIT_MAX, rateWindowMs: app.config.RATE_LIMIT_WINDOW_MS
+  url, key, sandboxUrl: sandbox.url, webhookUrl, rateLimit: app.config.RATE_LIMIT_MAX, rateWindowMs: app.config.RATE_LIMIT_WINDOW_MS
 }))

@@ -12,10 +12,12 @@ import { SecondaryLimits, type SecondaryLimitOptions } from './secondary-limits.
 import { SandboxApp, type SandboxAppOptions } from './github-app.js'
 import { sendBroken, type WireFault, type WireFaultKind } from './wire-faults.js'
 import { createSeed } from './seed.js'
+import { SandboxHook, type Delivery, type HookTarget } from './webhooks.js'
 import type { SeedData } from './types.js'
 
 export type { SeedData } from './types.js'
 export type { WireFault } from './wire-faults.js'
+export type { Delivery, HookTarget } from './webhooks.js'
 
 export const SANDBOX_TOKEN = 'sandbox-token'
 
@@ -29,6 +31,8 @@ export interface StandinOptions {
   secondaryLimits?: SecondaryLimitOptions
   /** A GitHub App installed on some of the seed's accounts. */
   app?: SandboxAppOptions
+  /** Send signed webhook deliveries here when issues, comments or labels change (webhooks.ts). */
+  webhook?: HookTarget
 }
 
 /** What clients cost the stand-in's token since start or reset(); a benchmark takes differences. */
@@ -74,6 +78,14 @@ export interface GitHubStandin {
   state: SeedData
   /** The GitHub App, when the stand-in was started with one. */
   app?: SandboxApp
+  /** Where deliveries go (null: nowhere, as without a hook). */
+  setWebhook(target: HookTarget | null): void
+  /** Sends a ping for the repository, as GitHub does when a hook is created. */
+  pingWebhook(owner: string, repo: string): void
+  /** Every delivery sent, in order, with the receiver's status. */
+  deliveries: Delivery[]
+  /** Resolves once every delivery queued so far was answered. */
+  webhooksIdle(): Promise<void>
 }
 
 // The log is for assertions; a long benchmark must not grow it without bound.
@@ -103,6 +115,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     nextId: (kind) => maxId(state, kind) + 1,
     limits: () => ({ core: quotas.core.snapshot(), search: quotas.search.snapshot() }),
   }
+  const hook = new SandboxHook(ctx, opts.webhook ?? null)
   const deps: DispatchDeps = {
     ctx, token: opts.token ?? SANDBOX_TOKEN, faults, quotas,
     secondary: opts.secondaryLimits && new SecondaryLimits(opts.secondaryLimits),
@@ -128,6 +141,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     }
     // A broken answer is never a 304: the stand-in answers in full, then breaks that.
     const broken = deps.faults.takeWire(method, path)
+    const changed = hook.observe(method, path)
     const wire = dispatch(deps, {
       method,
       path,
@@ -136,6 +150,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
       ifNoneMatch: broken === undefined ? inm : undefined,
       rawBody,
     })
+    changed(wire.status)
     const delay = latencyMs + wire.delayMs
     if (delay > 0) {
       await new Promise<void>((resolve) => {
@@ -183,6 +198,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     reset() {
       Object.assign(state, freshSeed()) // in place: callers holding `state` keep a live view
       requests.length = 0
+      hook.deliveries.length = 0
       faults.clear()
       quotas.core.restore()
       quotas.search.restore()
@@ -198,6 +214,13 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     setRateLimit(remaining, reset) { quotas.core.set(remaining, reset) },
     setSearchRateLimit(remaining, reset) { quotas.search.set(remaining, reset) },
     setSecondaryLimits(limits) { deps.secondary = limits === false ? undefined : new SecondaryLimits(limits) },
+    setWebhook(target) { hook.target = target },
+    pingWebhook(owner, name) {
+      const repo = state.repos.find((r) => r.owner.toLowerCase() === owner.toLowerCase() && r.name.toLowerCase() === name.toLowerCase())
+      if (repo) hook.ping(repo)
+    },
+    deliveries: hook.deliveries,
+    webhooksIdle: () => hook.idle(),
     usage: () => ({
       requests: served,
       quotaSpent: quotas.core.spent + quotas.search.spent,

@@ -16,6 +16,7 @@ import cors from '../plugins/cors.js'
 import auth, { authKeys } from '../plugins/auth.js'
 import rateLimit, { rateLimitStore } from '../plugins/rate-limit.js'
 import mcp from '../plugins/mcp.js'
+import webhooks from '../plugins/webhooks.js'
 
 export interface AppOptions {
   /** Environment to validate: `process.env` in production, a literal object in tests. */
@@ -44,6 +45,8 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(rateLimitStore)
   await fastify.register(health)
   await fastify.register(oauthDiscovery)
+  // Outside the /mcp scope: GitHub's signature is its credential, not an API key.
+  await fastify.register(webhooks)
 
   await fastify.register(async function mcpScope (api) {
     await api.register(hosts)

@@ -67,7 +67,17 @@ export const ConfigSchema = Type.Object(
     HEADERS_TIMEOUT_MS: Int('Time a client has to send a request\'s headers; then 408 and the connection is closed (slow-header defence)', 30000, 1000, 600000),
     REQUEST_TIMEOUT_MS: Int('Time a client has to send a whole request, headers and body; then 408 and close (slow-body defence). At least HEADERS_TIMEOUT_MS', 60000, 1000, 3600000),
     KEEP_ALIVE_TIMEOUT_MS: Int('Idle keep-alive connections are closed after this; keep it above the idle timeout of a load balancer in front', 72000, 1000, 600000),
-    METRICS_ENABLED: Type.Boolean({ description: 'Serve Prometheus metrics on `GET /metrics`', default: true })
+    METRICS_ENABLED: Type.Boolean({ description: 'Serve Prometheus metrics on `GET /metrics`', default: true }),
+    GITHUB_WEBHOOK_SECRET: Type.Optional(Type.String({
+      description: 'Secret of the GitHub webhook; enables `POST /webhooks/github` (signature `X-Hub-Signature-256` checked with it; never logged). At least 16 characters',
+      minLength: 16
+    })),
+    WEBHOOK_FRESHNESS_MS: Int('While webhooks for a repository are live, its reads may be served from cache without revalidating for at most this long; 0: always revalidate', 60000, 0, 3600000),
+    WEBHOOK_BODY_LIMIT_BYTES: Int('Largest accepted webhook delivery (413 beyond)', 1048576, 1024, 26214400),
+    WEBHOOK_REDIS_PREFIX: Type.String({
+      description: 'Prefix of the webhook delivery keys and the update channel in Redis; replicas of one deployment share it',
+      default: 'mcp-gateway:webhooks:', minLength: 1, pattern: '^\\S+$'
+    })
   },
   {
     additionalProperties: false,

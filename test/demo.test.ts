@@ -4,6 +4,7 @@ import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js'
 import { freePort } from './spawn.js'
 import type { TestContext } from './helper.js'
 
@@ -71,6 +72,14 @@ t.test('the demo prints a working URL, key and one snippet per client, and stops
   t.ok(tools.length >= 9)
   const weekly = await client.getPrompt({ name: 'weekly-summary', arguments: { owner: 'octo-org', repo: 'widgets' } })
   t.match(JSON.stringify(weekly.messages), /#\d+/, 'the sandbox is dated around today, so this week has issues')
+
+  // Live updates: the sandbox's signed webhook turns a change into a notification.
+  t.match(out, /Live updates {3}: the sandbox sends signed webhooks to http:\/\/127\.0\.0\.1:\d+\/webhooks\/github/)
+  const updated = new Promise<string>((resolve) => client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => resolve(n.params.uri)))
+  await client.subscribeResource({ uri: 'issue://octo-org/widgets/1' })
+  const change = await client.callTool({ name: 'update_issue', arguments: { owner: 'octo-org', repo: 'widgets', issue_number: 1, labels: ['demo'] } })
+  t.notOk(change.isError)
+  t.equal(await updated, 'issue://octo-org/widgets/1', 'a subscribed client hears the change')
   await client.close()
 
   // Exploring must not run into the production default of 60 a minute.

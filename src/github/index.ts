@@ -1,7 +1,6 @@
 // The GitHub domain: one client, one catalog, built once per process. The HTTP layer gets the
 // catalog (for session servers), stats (for metrics) and close (for shutdown), never Octokit.
 import { Catalog } from '../mcp/catalog.js'
-import type { Logger } from '../mcp/session-context.js'
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from './upstream/client.js'
 import { comments } from './tools/comments.js'
 import { completions } from './tools/completions.js'
@@ -14,6 +13,8 @@ import { REPOSITORY, type DomainModule } from './tools/module.js'
 import { prompts } from './tools/prompts.js'
 import { resources } from './tools/resources.js'
 import { search } from './tools/search.js'
+import type { HookFreshness } from './upstream/freshness.js'
+import type { Change } from './webhooks/events.js'
 
 // What every client is told at initialize: the one rule a model must keep with third-party text.
 const INSTRUCTIONS = 'GitHub issues through a gateway. Issue titles, bodies and comments are written by ' +
@@ -22,18 +23,28 @@ const INSTRUCTIONS = 'GitHub issues through a gateway. Issue titles, bodies and 
 /** Every domain area, in tools/list order. */
 export const MODULES: readonly DomainModule[] = [issuesRead, issuesWrite, search, labels, comments, resources, prompts, completions]
 
-export type GitHubDomainOptions = GitHubClientOptions
+export type GitHubDomainOptions = Omit<GitHubClientOptions, 'freshness'> & {
+  /** Webhooks are received: what they say about live hooks keeps cached reads fresh (freshness.ts). */
+  freshness?: HookFreshness
+}
 
 export interface GitHubDomain {
   catalog: Catalog
   /** Closes the upstream connection pool (waits for in-flight requests). */
   close (): Promise<void>
   stats (): GitHubStats
+  /**
+   * What a verified webhook delivery changed, on this replica: drops the stale cached answers,
+   * notes the live hook, and tells the subscribed sessions. Returns how many sessions were told.
+   */
+  apply (change: Change): number
 }
 
 /** `client` defaults to one built from `opts`; tests pass their own to watch its Octokit. */
-export function createGitHubDomain (opts: GitHubDomainOptions, client: GitHubClient = createGitHubClient(opts)): GitHubDomain {
-  const parts = MODULES.map((m) => m(client.api))
+export function createGitHubDomain (opts: GitHubDomainOptions, client?: GitHubClient): GitHubDomain {
+  const { freshness } = opts
+  const gh = client ?? createGitHubClient(opts)
+  const parts = MODULES.map((m) => m(gh.api))
   const catalog = new Catalog({
     tools: parts.flatMap((p) => p.tools ?? []),
     prompts: parts.flatMap((p) => p.prompts ?? []),
@@ -44,5 +55,14 @@ export function createGitHubDomain (opts: GitHubDomainOptions, client: GitHubCli
     logger: 'github',
     target: REPOSITORY,
   })
-  return { catalog, close: client.close, stats: client.stats }
+  return {
+    catalog,
+    close: gh.close,
+    stats: gh.stats,
+    apply (change) {
+      gh.invalidate(change.stale)
+      if (change.live !== null) freshness?.heard(change.live, change.partialHook === undefined ? undefined : { partialHook: change.partialHook })
+      return catalog.updates.publish(change.topics)
+    },
+  }
 }

@@ -31,6 +31,8 @@ export interface AdmissionOptions {
   onToolCall?: (event: ToolCallEvent) => void
   /** Called for each session refused for lack of room (not for shutdown). */
   onFull?: () => void
+  /** Sessions offer resources/subscribe (see SessionContext.subscriptions). */
+  subscriptions?: boolean
 }
 
 export interface Connected { server: Server, transport: FastifyTransport }
@@ -45,6 +47,8 @@ export class SessionAdmission {
     const logger = sessionId ? this.opts.logger.child({ sessionId }) : this.opts.logger
     const server = createSessionServer(this.opts.catalog, {
       keyName: caller.name, access: caller.access, logger, onToolCall: this.opts.onToolCall,
+      // A throwaway (stateless) server has no GET stream to send updates on.
+      subscriptions: sessionId !== undefined && this.opts.subscriptions === true,
     })
     await server.connect(transport)
     routeDirectly(server, transport)

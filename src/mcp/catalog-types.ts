@@ -62,6 +62,11 @@ export interface ResourceTemplateSpec<P extends TObject = TObject> {
   pattern: RegExp
   params: P
   read (params: Static<P>, ctx: RequestContext): Promise<string>
+  /**
+   * The update topics a subscription to one of its URIs listens on (resource-updates.ts), from
+   * its checked parameters; absent: the URI itself.
+   */
+  topics? (params: Static<P>): string[]
 }
 
 /** Suggests values for one argument name wherever it appears (prompt or resource template). */

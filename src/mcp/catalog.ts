@@ -8,6 +8,7 @@ import type {
   ListPromptsResult, ListResourceTemplatesResult, ListToolsResult, Tool,
 } from '@modelcontextprotocol/sdk/types.js'
 import type { AccessPolicy } from './access.js'
+import { ResourceUpdates } from './resource-updates.js'
 import { SharedCalls } from './shared-calls.js'
 import { stable } from './stable-json.js'
 import type {
@@ -80,6 +81,8 @@ export class Catalog {
   readonly target: TargetHook
   /** Identical read-only tool calls in flight, shared (shared-calls.ts). */
   readonly shared = new SharedCalls()
+  /** Resource topics that changed, for the sessions subscribed to them (resource-updates.ts). */
+  readonly updates = new ResourceUpdates()
   private readonly toolLists: ListToolsResult[]
   private readonly promptLists: ListPromptsResult[]
   private readonly templateLists: ListResourceTemplatesResult[]

@@ -3,7 +3,7 @@
 import { ErrorCode, McpError, type GetPromptResult, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js'
 import type { TObject } from '@sinclair/typebox'
 import type { TypeCheck } from '@sinclair/typebox/compiler'
-import type { Catalog, RequestContext } from './catalog.js'
+import type { Catalog, Compiled, RequestContext, ResourceTemplateSpec } from './catalog.js'
 import { coerceStrings } from './coerce.js'
 import { describeInvalid } from './tool-call.js'
 import { ToolError } from './tool-errors.js'
@@ -12,7 +12,7 @@ import { RpcError } from './rpc-error.js'
 /** MCP's code for "resource not found" (spec: resources, error handling). */
 export const RESOURCE_NOT_FOUND = -32002
 
-function checkedArgs (catalog: Catalog, what: string, check: TypeCheck<TObject>, raw: Record<string, unknown> | undefined, ctx: RequestContext) {
+function checkedArgs (catalog: Catalog, what: string, check: TypeCheck<TObject>, raw: Record<string, unknown> | undefined, ctx: Pick<RequestContext, 'access'>) {
   const args = coerceStrings(check.Schema(), raw)
   if (!check.Check(args)) throw new RpcError(ErrorCode.InvalidParams, `Invalid arguments for ${what}: ${describeInvalid(check, args)}`)
   const target = catalog.target.of(args)
@@ -42,19 +42,28 @@ export async function getPrompt (
   }
 }
 
-export async function readResource (catalog: Catalog, uri: string, ctx: RequestContext): Promise<ReadResourceResult> {
+/**
+ * The template a URI belongs to and its checked parameters, if the caller may read it: the one
+ * decision behind resources/read and resources/subscribe.
+ */
+export function matchResource (catalog: Catalog, uri: string, ctx: Pick<RequestContext, 'access'>):
+  { template: Compiled<ResourceTemplateSpec>, params: Record<string, unknown> } {
   const shown = uri.slice(0, 200)
   for (const template of catalog.templates) {
     const match = template.spec.pattern.exec(uri)
     if (match === null) continue
     if (!ctx.access.may('read')) throw new RpcError(ErrorCode.InvalidParams, ctx.access.refuseKind(`Resource ${shown}`, 'read'))
-    const params = checkedArgs(catalog, `resource ${shown}`, template.check, match.groups, ctx)
-    try {
-      const text = await template.spec.read(params, ctx)
-      return { contents: [{ uri, mimeType: 'text/markdown', text }] }
-    } catch (error) {
-      throw protocolError(catalog, error, 'resource')
-    }
+    return { template, params: checkedArgs(catalog, `resource ${shown}`, template.check, match.groups, ctx) }
   }
   throw new RpcError(RESOURCE_NOT_FOUND, `Resource not found: ${shown}`, { uri: shown })
+}
+
+export async function readResource (catalog: Catalog, uri: string, ctx: RequestContext): Promise<ReadResourceResult> {
+  const { template, params } = matchResource(catalog, uri, ctx)
+  try {
+    const text = await template.spec.read(params, ctx)
+    return { contents: [{ uri, mimeType: 'text/markdown', text }] }
+  } catch (error) {
+    throw protocolError(catalog, error, 'resource')
+  }
 }

@@ -37,4 +37,6 @@ export interface SessionContext {
   access: CallerAccess
   logger: Logger
   onToolCall?: (event: ToolCallEvent) => void
+  /** Offer resources/subscribe: something publishes resource updates and the session has a GET stream. */
+  subscriptions?: boolean
 }

@@ -6,7 +6,8 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import {
   CallToolRequestSchema, CompleteRequestSchema, GetPromptRequestSchema, ListPromptsRequestSchema,
   ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema,
-  ReadResourceRequestSchema, SetLevelRequestSchema, type LoggingLevel, type ServerCapabilities,
+  ReadResourceRequestSchema, SetLevelRequestSchema, SubscribeRequestSchema, UnsubscribeRequestSchema,
+  type LoggingLevel, type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js'
 import type { Catalog, ToolContext } from './catalog.js'
 import { callTool } from './tool-call.js'
@@ -14,6 +15,7 @@ import { handle } from './handle.js'
 import { getPrompt, readResource } from './prompts-resources.js'
 import { complete } from './completion.js'
 import { sharedSchemaValidator } from './schema-validator.js'
+import { SessionSubscriptions } from './subscriptions.js'
 import { NAME, VERSION } from './version.js'
 import type { SessionContext } from './session-context.js'
 
@@ -28,6 +30,8 @@ const CAPABILITIES: ServerCapabilities = {
   completions: {},
   logging: {},
 }
+// Only when something publishes resource updates (a session with a GET stream to send them on).
+const SUBSCRIBABLE: ServerCapabilities = { ...CAPABILITIES, resources: { subscribe: true, listChanged: false } }
 
 // RFC 5424 order, as MCP uses it; a message is sent when it is at least the session's level.
 const SEVERITY: Record<LoggingLevel, number> = {
@@ -38,7 +42,7 @@ const EMPTY_RESOURCES = Object.freeze({ resources: [] })
 
 export function createSessionServer (catalog: Catalog, ctx: SessionContext): Server {
   const server = new Server(SERVER_INFO, {
-    capabilities: CAPABILITIES,
+    capabilities: ctx.subscriptions === true ? SUBSCRIBABLE : CAPABILITIES,
     instructions: catalog.instructions,
     jsonSchemaValidator: sharedSchemaValidator,
   })
@@ -80,5 +84,23 @@ export function createSessionServer (catalog: Catalog, ctx: SessionContext): Ser
     readResource(catalog, request.params.uri, { access, signal: extra.signal }))
   handle(server, CompleteRequestSchema, (request, extra) =>
     complete(catalog, request.params, { access, signal: extra.signal }, ctx.logger))
+  if (ctx.subscriptions === true) subscribable(server, catalog, ctx)
   return server
+}
+
+function subscribable (server: Server, catalog: Catalog, ctx: SessionContext): void {
+  // No related request: the transport sends it on the GET stream, or drops it without one.
+  const subscriptions = new SessionSubscriptions(catalog, ctx.access, (uri) => {
+    server.sendResourceUpdated({ uri }).catch((error: unknown) => ctx.logger.debug({ err: error }, 'resource update not sent'))
+  })
+  handle(server, SubscribeRequestSchema, (request) => {
+    subscriptions.subscribe(request.params.uri)
+    return {}
+  })
+  handle(server, UnsubscribeRequestSchema, (request) => {
+    subscriptions.unsubscribe(request.params.uri)
+    return {}
+  })
+  // Subscriptions end with the session, however it ends (DELETE, expiry, shutdown, a transport error).
+  server.onclose = () => subscriptions.clear()
 }

@@ -7,6 +7,7 @@ import { readEach, unreadableNote } from '../presentation/read.js'
 import { pageLabel } from '../upstream/pagination.js'
 import { collectIssues, commentPage, fetchIssue } from '../upstream/queries.js'
 import { IssueNumber, RepoArgs } from './schemas.js'
+import { commentsTopic, issueTopic, openTopic, repoTopic } from '../webhooks/topics.js'
 
 const OPEN_LIMIT = 50
 const COMMENTS_PER_PAGE = 50
@@ -25,6 +26,7 @@ export const resources: DomainModule = (gh) => ({
         const raw = await fetchIssue(gh, p.owner, p.repo, p.number, ctx.signal)
         return issueAnswer(raw, { repo: `${p.owner}/${p.repo}`, number: p.number }).text
       },
+      topics: (p) => [issueTopic(p.owner, p.repo, p.number), repoTopic(p.owner, p.repo)],
     }),
     defineTemplate({
       name: 'issue-comments',
@@ -43,6 +45,7 @@ export const resources: DomainModule = (gh) => ({
         const list = items.map(commentMarkdown).join('\n\n') || '(no comments)'
         return `# Comments on ${p.owner}/${p.repo}#${p.number} (${pageLabel(page)})\n\n${list}${unreadableNote(unreadable)}${more}`
       },
+      topics: (p) => [commentsTopic(p.owner, p.repo, p.number), repoTopic(p.owner, p.repo)],
     }),
     defineTemplate({
       name: 'open-issues',
@@ -58,6 +61,7 @@ export const resources: DomainModule = (gh) => ({
         const lines = items.map(issueLine).join('\n') || '(no open issues)'
         return `# Open issues in ${p.owner}/${p.repo}\n\n${lines}${unreadableNote(unreadable)}${more}`
       },
+      topics: (p) => [openTopic(p.owner, p.repo), repoTopic(p.owner, p.repo)],
     }),
   ],
 })

@@ -14,6 +14,7 @@ import { createBudgets, GITHUB_BUDGETS, type BudgetLimits } from './budgets.js'
 import { abortError, withCoalescedReads, type CoalesceStats } from './coalesce.js'
 import { apiPath, withConditionalRequests } from './conditional.js'
 import { EtagCache, type EtagStats } from './etag-cache.js'
+import type { Freshness } from './freshness.js'
 import { agentFetch, createAgent, type SnapshotFetch, type UpstreamInit } from './pool.js'
 import { withQuotaHold, type HoldStats } from './quota-hold.js'
 import { requestPolicy } from './request-policy.js'
@@ -49,6 +50,8 @@ export interface GitHubClientOptions {
   retryBaseMs?: number
   /** A rate-limited request is retried once if the wait is at most this; default 10 s. */
   maxRateLimitWaitS?: number
+  /** When cached answers may be served without revalidating (webhooks live); default never. */
+  freshness?: Freshness
 }
 
 export type GitHubStats = EtagStats & UpstreamStats & CoalesceStats & HoldStats
@@ -56,6 +59,8 @@ export type GitHubStats = EtagStats & UpstreamStats & CoalesceStats & HoldStats
 export interface GitHubClient {
   api: GitHubApi
   stats (): GitHubStats
+  /** Drops cached answers under these (lower-cased) API path prefixes: a webhook said they changed. */
+  invalidate (prefixes: readonly string[]): void
   close (): Promise<void>
 }
 
@@ -106,7 +111,7 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   const answers = withUpstreamStats(agentFetch(agent, opts.maxResponseBytes ?? 16 * 1024 * 1024), upstream)
   const hold = withQuotaHold(answers, upstream, holds, pathOf)
   const stack = withCoalescedReads(
-    withConditionalRequests(hold.fetch, cache, baseUrl),
+    withConditionalRequests(hold.fetch, cache, baseUrl, opts.freshness),
     (url, init) => cache.key(init.headers?.accept ?? '', url),
     pathOf,
     reads,
@@ -142,6 +147,7 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   return {
     api,
     stats: () => ({ ...cache.stats(), ...upstream, ...reads, ...holds }),
+    invalidate: (prefixes) => cache.invalidate(prefixes),
     close: () => (closing ??= (async () => { // idempotent: shutdown paths may overlap
       await Promise.all([budgets.close(), agent.close()])
     })()),

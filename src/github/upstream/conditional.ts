@@ -2,8 +2,10 @@
 // Octokit. A repeat read sends If-None-Match; GitHub's 304 (which spends no quota) is answered
 // with the cached 200, so Octokit never builds an error for a 304. Every read, retries included,
 // goes through here; writes drop what they may have changed, even when they failed, since a
-// failed write may still have landed upstream.
+// failed write may still have landed upstream. While webhooks keep a repository fresh
+// (freshness.ts), a cached answer about it is served without asking GitHub at all.
 import { EtagCache, invalidatedBy } from './etag-cache.js'
+import type { Freshness } from './freshness.js'
 import { RecordHeaders, type Snapshot, type SnapshotFetch } from './pool.js'
 
 /** Path below the API root, lower-cased (GitHub names are case-insensitive), without the query. */
@@ -21,7 +23,10 @@ function replay (cached: Snapshot, fresh: Snapshot): Snapshot {
   return { status: 200, headers: new RecordHeaders(headers), body: cached.body }
 }
 
-export function withConditionalRequests (fetch: SnapshotFetch, cache: EtagCache, baseUrl: string): SnapshotFetch {
+// Without webhooks nothing is fresh without asking; the clock only stamps entries.
+const NEVER_FRESH: Freshness = { now: Date.now, fresh: () => false }
+
+export function withConditionalRequests (fetch: SnapshotFetch, cache: EtagCache, baseUrl: string, freshness: Freshness = NEVER_FRESH): SnapshotFetch {
   return async (url, init) => {
     const path = apiPath(url, baseUrl)
     if ((init.method ?? 'GET') !== 'GET') {
@@ -34,16 +39,22 @@ export function withConditionalRequests (fetch: SnapshotFetch, cache: EtagCache,
     const key = cache.key(init.headers?.accept ?? '', url)
     const generation = cache.generation
     const cached = cache.get(key)
+    if (cached !== undefined && freshness.fresh(path, cached.checkedAt)) {
+      cache.fresh++
+      return cached.answer
+    }
+    const asked = freshness.now()
     const res = await fetch(url, cached ? { ...init, headers: { ...init.headers, 'if-none-match': cached.etag } } : init)
     if (res.status === 304 && cached !== undefined) {
       cache.hits++
+      cached.checkedAt = asked
       return replay(cached.answer, res)
     }
     if (cached !== undefined) cache.misses++
     const etag = res.headers.get('etag')
     // A write that finished while this read was in flight may have made this copy stale.
     if (res.status === 200 && etag !== null && etag !== '' && cache.generation === generation) {
-      cache.set(key, { path, etag, answer: res })
+      cache.set(key, { path, etag, answer: res, checkedAt: asked })
     }
     return res
   }

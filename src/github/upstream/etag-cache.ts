@@ -11,11 +11,15 @@ export interface Entry {
   etag: string
   /** The 200 as GitHub sent it, replayed for a 304. */
   answer: Snapshot
+  /** When GitHub last confirmed it (the 200, or a later 304), by the freshness clock. */
+  checkedAt: number
 }
 
 export interface EtagStats {
   etagHits: number
   etagMisses: number
+  /** Reads served from the cache without asking GitHub, while webhooks kept it fresh (freshness.ts). */
+  etagFresh: number
   etagEntries: number
   etagBytes: number
 }
@@ -53,6 +57,7 @@ export class EtagCache {
   private readonly entries: LRUCache<string, Entry> | null
   hits = 0
   misses = 0
+  fresh = 0
   /** Bumped by every invalidation: a read that started before a write must not store its copy. */
   generation = 0
 
@@ -87,7 +92,7 @@ export class EtagCache {
   }
 
   stats (): EtagStats {
-    return { etagHits: this.hits, etagMisses: this.misses, etagEntries: this.entries?.size ?? 0, etagBytes: this.entries?.calculatedSize ?? 0 }
+    return { etagHits: this.hits, etagMisses: this.misses, etagFresh: this.fresh, etagEntries: this.entries?.size ?? 0, etagBytes: this.entries?.calculatedSize ?? 0 }
   }
 }
 
