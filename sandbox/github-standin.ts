@@ -11,10 +11,12 @@ import { Quota } from './quota.js'
 import { SecondaryLimits, type SecondaryLimitOptions } from './secondary-limits.js'
 import { sendBroken, type WireFault, type WireFaultKind } from './wire-faults.js'
 import { createSeed } from './seed.js'
+import { OAuthWeb } from './oauth-web.js'
 import type { SeedData } from './types.js'
 
 export type { SeedData } from './types.js'
 export type { WireFault } from './wire-faults.js'
+export { SANDBOX_OAUTH_APP } from './oauth-web.js'
 
 export const SANDBOX_TOKEN = 'sandbox-token'
 
@@ -24,6 +26,8 @@ export interface StandinOptions {
   token?: string
   latencyMs?: number
   seed?: SeedData
+  /** The OAuth App the web flow accepts (default SANDBOX_OAUTH_APP). */
+  oauthApp?: { clientId: string; clientSecret: string }
   /** Enforce GitHub's secondary limits (off by default: tests and the demo do not want them). */
   secondaryLimits?: SecondaryLimitOptions
 }
@@ -69,6 +73,8 @@ export interface GitHubStandin {
   setSecondaryLimits(opts: SecondaryLimitOptions | false): void
   usage(): StandinUsage
   state: SeedData
+  /** Users signed in through the OAuth web flow: their tokens and logins. */
+  userTokens: ReadonlyMap<string, string>
 }
 
 // The log is for assertions; a long benchmark must not grow it without bound.
@@ -91,15 +97,17 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
   let notModified = 0
   const timers = new Set<NodeJS.Timeout>()
 
+  const web = new OAuthWeb(state, opts.oauthApp)
   const ctx: RouteCtx = {
     api: '', // set once listening
     data: state,
+    get viewer() { return state.viewer },
     now: githubTime,
     nextId: (kind) => maxId(state, kind) + 1,
     limits: () => ({ core: quotas.core.snapshot(), search: quotas.search.snapshot() }),
   }
   const deps: DispatchDeps = {
-    ctx, token: opts.token ?? SANDBOX_TOKEN, faults, quotas,
+    ctx, token: opts.token ?? SANDBOX_TOKEN, userTokens: web.tokens, faults, quotas,
     secondary: opts.secondaryLimits && new SecondaryLimits(opts.secondaryLimits),
     requestId: () => `0000:00000:${(++requestCount).toString(16).toUpperCase().padStart(7, '0')}:0000000:00000000`,
   }
@@ -119,6 +127,13 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
         if (size <= MAX_BODY) chunks.push(chunk)
       }
       rawBody = Buffer.concat(chunks).toString('utf8')
+    }
+    if (web.handles(path)) { // github.com's web flow, not the API: no quota, faults or ETags
+      const a = web.answer(method, path, new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1)), rawBody, req.headers.accept)
+      requests.push({ method, path: rawUrl, status: a.status })
+      res.writeHead(a.status, { ...a.headers, 'content-length': String(Buffer.byteLength(a.body)) })
+      res.end(a.body)
+      return
     }
     // A broken answer is never a 304: the stand-in answers in full, then breaks that.
     const broken = deps.faults.takeWire(method, path)
@@ -165,6 +180,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     url: ctx.api,
     requests,
     state,
+    userTokens: web.tokens,
     async close() {
       for (const t of timers) clearTimeout(t) // delayed answers would only hit destroyed sockets
       timers.clear()
@@ -177,6 +193,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
       Object.assign(state, freshSeed()) // in place: callers holding `state` keep a live view
       requests.length = 0
       faults.clear()
+      web.reset()
       quotas.core.restore()
       quotas.search.restore()
       served = 0
