@@ -75,6 +75,8 @@ export interface GitHubStandin {
   state: SeedData
   /** Users signed in through the OAuth web flow: their tokens and logins. */
   userTokens: ReadonlyMap<string, string>
+  /** A user token for a sandbox login, as if that user had signed in through the web flow. */
+  userToken(login: string): string
 }
 
 // The log is for assertions; a long benchmark must not grow it without bound.
@@ -181,6 +183,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     requests,
     state,
     userTokens: web.tokens,
+    userToken: (login) => web.mint(login),
     async close() {
       for (const t of timers) clearTimeout(t) // delayed answers would only hit destroyed sockets
       timers.clear()

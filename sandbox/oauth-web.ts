@@ -95,8 +95,13 @@ export class OAuthWeb {
     if (redirectUri !== null && redirectUri !== pending.redirectUri) {
       return send({ error: 'redirect_uri_mismatch', error_description: 'The redirect_uri MUST match the registered callback URL for this application.', error_uri: `${ERROR_URI}#redirect-uri-mismatch` })
     }
+    return send({ access_token: this.mint(pending.login), token_type: 'bearer', scope: 'repo' })
+  }
+
+  /** A user token for `login`, as the exchange issues one (tests that skip the browser step). */
+  mint (login: string): string {
     const token = `gho_${randomBytes(18).toString('base64url').replace(/[-_]/g, 'x')}`
-    this.tokens.set(token, pending.login)
-    return send({ access_token: token, token_type: 'bearer', scope: 'repo' })
+    this.tokens.set(token, login)
+    return token
   }
 }

@@ -7,6 +7,7 @@ import { comments } from './tools/comments.js'
 import { completions } from './tools/completions.js'
 import { githubErrorPolicy } from './presentation/errors.js'
 import type { GitHubStats } from './upstream/client.js'
+import type { Credential } from '../auth/credential.js'
 import { issuesRead } from './tools/issues-read.js'
 import { issuesWrite } from './tools/issues-write.js'
 import { labels } from './tools/labels.js'
@@ -31,6 +32,8 @@ export interface GitHubDomain {
   /** Closes the upstream connection pool (waits for in-flight requests). */
   close (): Promise<void>
   stats (): GitHubStats
+  /** Who a user credential belongs to (GET /user through the one Octokit): for OAuth sign-in. */
+  viewer (credential: Credential, signal: AbortSignal): Promise<{ id: number, login: string }>
 }
 
 /** `client` defaults to one built from `opts`; tests pass their own to watch its Octokit. */
@@ -46,5 +49,9 @@ export function createGitHubDomain (opts: GitHubDomainOptions, client: GitHubCli
     logger: 'github',
     target: REPOSITORY,
   })
-  return { catalog, close: client.close, stats: client.stats }
+  const viewer = async (credential: Credential, signal: AbortSignal) => {
+    const { data } = await client.api.rest.users.getAuthenticated({ request: { signal, credential } })
+    return { id: data.id, login: data.login }
+  }
+  return { catalog, close: client.close, stats: client.stats, viewer }
 }

@@ -44,7 +44,7 @@ export class SessionAdmission {
     // The audit line ('tool call') carries the key name itself; the child adds the session.
     const logger = sessionId ? this.opts.logger.child({ sessionId }) : this.opts.logger
     const server = createSessionServer(this.opts.catalog, {
-      keyName: caller.name, access: caller.access, logger, onToolCall: this.opts.onToolCall,
+      keyName: caller.name, keyId: caller.id, access: caller.access, logger, onToolCall: this.opts.onToolCall,
     })
     await server.connect(transport)
     routeDirectly(server, transport)

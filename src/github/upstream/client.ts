@@ -3,7 +3,6 @@
 // Agent. Under Octokit sits one small layer that saves quota (single-flight reads, ETag
 // revalidation, counting answers); auth, redirects and retries stay Octokit's and fetch's.
 // Sessions share the client; none ever builds its own.
-import { createHash } from 'node:crypto'
 import { Octokit } from '@octokit/rest'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
@@ -17,6 +16,7 @@ import { EtagCache, type EtagStats } from './etag-cache.js'
 import { agentFetch, createAgent, type SnapshotFetch, type UpstreamInit } from './pool.js'
 import { withQuotaHold, type HoldStats } from './quota-hold.js'
 import { requestPolicy } from './request-policy.js'
+import { perCallAuth } from './credential.js'
 import { AnswerResponse } from './octokit-response.js'
 import { newUpstreamStats, withUpstreamStats, type UpstreamStats } from './upstream-stats.js'
 
@@ -89,8 +89,7 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
     return again
   }
   const budgets = createBudgets({ ...GITHUB_BUDGETS, ...opts.budgets })
-  const identity = createHash('sha256').update(opts.token).digest('hex').slice(0, 16)
-  const cache = new EtagCache({ maxEntries: opts.etagCacheSize ?? 500, maxBytes: opts.etagCacheBytes ?? 32 * 1024 * 1024 }, identity)
+  const cache = new EtagCache({ maxEntries: opts.etagCacheSize ?? 500, maxBytes: opts.etagCacheBytes ?? 32 * 1024 * 1024 })
   const upstream = newUpstreamStats()
   const reads: CoalesceStats = { coalesced: 0 }
   const holds: HoldStats = { held: 0 }
@@ -102,12 +101,14 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   const hold = withQuotaHold(answers, upstream, holds, pathOf)
   const stack = withCoalescedReads(
     withConditionalRequests(hold.fetch, cache, baseUrl),
-    (url, init) => cache.key(init.headers?.accept ?? '', url),
+    (url, init) => cache.key(init.headers?.authorization ?? '', init.headers?.accept ?? '', url),
     pathOf,
     reads,
   )
   const api = new GatewayOctokit({
-    auth: opts.token,
+    // The caller's own credential when a call carries one (credential.ts), else the service token.
+    authStrategy: perCallAuth,
+    auth: { token: opts.token },
     baseUrl,
     userAgent: `${NAME}/${VERSION}`,
     request: { fetch: octokitFetch(stack), parseSuccessResponseBody: false },

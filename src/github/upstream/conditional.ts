@@ -31,7 +31,7 @@ export function withConditionalRequests (fetch: SnapshotFetch, cache: EtagCache,
         cache.invalidate(invalidatedBy(path))
       }
     }
-    const key = cache.key(init.headers?.accept ?? '', url)
+    const key = cache.key(init.headers?.authorization ?? '', init.headers?.accept ?? '', url)
     const generation = cache.generation
     const cached = cache.get(key)
     const res = await fetch(url, cached ? { ...init, headers: { ...init.headers, 'if-none-match': cached.etag } } : init)
