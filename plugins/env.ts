@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import fastifyEnv from '@fastify/env'
 import { ConfigError, ConfigSchema, type Config } from '../src/config.js'
+import { oauthProblems } from '../src/oauth/settings.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -42,6 +43,9 @@ async function env (app: import('fastify').FastifyInstance, opts: EnvPluginOptio
     const errors = (err as { errors?: ErrorObject[] }).errors
     throw errors ? new ConfigError(describeProblems(errors)) : err
   }
+  // Rules joining several variables (OAuth needs PUBLIC_URL, …): one line each, like the above.
+  const joint = oauthProblems(app.config)
+  if (joint.length > 0) throw new ConfigError(joint)
 }
 
 export default fp(env, { name: 'env' })
