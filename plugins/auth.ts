@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type {} from './oauth.js'
 import { normalizeIP } from '@fastify/rate-limit'
 import { ConfigError, list, type Config } from '../src/config.js'
 import { assertUnique, createVerifier, parseAuthKeys, type ApiKey, type StoredKey } from '../src/auth/keys.js'
 import { loadKeyFile } from '../src/auth/key-file.js'
 import { FailureCounter } from '../src/auth/failures.js'
+import { oauthMode } from '../src/oauth/settings.js'
 
 export type { ApiKey } from '../src/auth/keys.js'
 
@@ -34,7 +36,8 @@ function loadKeys (config: Config): AuthKeys {
     ? `AUTH_KEYS: entry ${i + 1}`
     : `AUTH_KEYS_FILE: keys[${i - fromEnv.length}] ("${keys[i].identity.name}")`)
   if (keys.length > 0) return { count: keys.length, verify: createVerifier(keys) }
-  if (config.NODE_ENV === 'production') throw new ConfigError(['AUTH_KEYS: no API keys configured (production requires at least one)'])
+  // With OAuth on, signed-in users are enough: keys are optional then.
+  if (config.NODE_ENV === 'production' && oauthMode(config) === null) throw new ConfigError(['AUTH_KEYS: no API keys configured (production requires at least one)'])
   if (config.NODE_ENV !== 'development') return { count: 0, verify: () => null }
 
   const generatedKey = randomBytes(32).toString('base64url')
@@ -58,10 +61,12 @@ export const authKeys = fp(async function authKeys (app: FastifyInstance) {
   app.decorate('authKeys', loadKeys(app.config))
 }, { name: 'auth-keys', dependencies: ['env'] })
 
-function presentedKey (request: FastifyRequest): string | undefined {
+/** What the request presents: an X-API-Key (always a key), or a bearer (a key or, with OAuth on, a token). */
+function presented (request: FastifyRequest): { value: string, header: 'x-api-key' | 'bearer' } | undefined {
   const apiKey = request.headers['x-api-key']
-  if (typeof apiKey === 'string' && apiKey !== '') return apiKey
-  return /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
+  if (typeof apiKey === 'string' && apiKey !== '') return { value: apiKey, header: 'x-api-key' }
+  const bearer = /^Bearer +(\S+)$/i.exec(request.headers.authorization ?? '')?.[1]
+  return bearer === undefined ? undefined : { value: bearer, header: 'bearer' }
 }
 
 export interface AuthOptions {
@@ -82,16 +87,26 @@ async function auth (app: FastifyInstance, opts: AuthOptions) {
 
   // Counted when the app has metrics (plugin tests build the auth plugin alone).
   const metrics = app.hasDecorator('metrics') ? app.metrics : undefined
+  // With OAuth on, a 401 says where to sign in (RFC 9728), and a bearer that is no key is a token.
+  const oauth = app.hasDecorator('oauth') ? app.oauth : null
 
-  function refuse (request: FastifyRequest, reply: FastifyReply, address: string, status: 401 | 403) {
-    // Only wrong keys count: a request without any key guesses nothing, and counting those would
-    // let anyone behind the same NAT or proxy lock everyone else out with keyless requests.
-    if (status === 403) failures.record(address)
-    metrics?.authFailures.inc({ reason: status === 401 ? 'missing' : 'invalid' })
-    request.log.info({ authFailure: status === 401 ? 'missing_key' : 'invalid_key' }, 'authentication failed')
+  function refuse (request: FastifyRequest, reply: FastifyReply, address: string, status: 401 | 403, invalidToken = false) {
+    // Only wrong keys (and tokens) count: a request without any guesses nothing, and counting those
+    // would let anyone behind the same NAT or proxy lock everyone else out with keyless requests.
+    if (status === 403 || invalidToken) failures.record(address)
+    metrics?.authFailures.inc({ reason: status === 401 && !invalidToken ? 'missing' : 'invalid' })
+    request.log.info({ authFailure: invalidToken ? 'invalid_token' : status === 401 ? 'missing_key' : 'invalid_key' }, 'authentication failed')
+    if (invalidToken && oauth !== null) {
+      return reply.code(401).header('www-authenticate', oauth.challenge('invalid_token')).send({
+        error: 'invalid_token', message: 'The access token is invalid, expired or revoked: sign in again (or send a valid API key)'
+      })
+    }
     if (status === 401) {
-      return reply.code(401).header('www-authenticate', 'Bearer realm="mcp"').send({
-        error: 'unauthorized', message: 'API key required: send "X-API-Key: <key>" or "Authorization: Bearer <key>"'
+      return reply.code(401).header('www-authenticate', oauth?.challenge() ?? 'Bearer realm="mcp"').send({
+        error: 'unauthorized',
+        message: oauth === null
+          ? 'API key required: send "X-API-Key: <key>" or "Authorization: Bearer <key>"'
+          : 'Sign in (OAuth: see WWW-Authenticate), or send an API key as "X-API-Key: <key>"'
       })
     }
     return reply.code(403).send({ error: 'forbidden', message: 'Invalid API key' })
@@ -108,11 +123,23 @@ async function auth (app: FastifyInstance, opts: AuthOptions) {
         retryAfterSeconds: retryAfter
       })
     }
-    const presented = presentedKey(request)
-    if (presented === undefined) return refuse(request, reply, address, 401)
-    const key = app.authKeys.verify(presented)
-    if (key === null) return refuse(request, reply, address, 403)
-    request.apiKey = key
+    const credential = presented(request)
+    if (credential === undefined) return refuse(request, reply, address, 401)
+    const key = app.authKeys.verify(credential.value)
+    if (key !== null) {
+      request.apiKey = key
+      return
+    }
+    if (oauth === null || credential.header === 'x-api-key') return refuse(request, reply, address, 403)
+    let caller: ApiKey | null
+    try {
+      caller = await oauth.verify(credential.value)
+    } catch (err) {
+      request.log.error({ reason: (err as Error).message }, 'oauth: token store unavailable')
+      return reply.code(503).header('retry-after', '5').send({ error: 'unavailable', message: 'Sign-in store unavailable; retry shortly' })
+    }
+    if (caller === null) return refuse(request, reply, address, 401, true)
+    request.apiKey = caller
   })
 }
 

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import fastifyEnv from '@fastify/env'
 import { ConfigError, ConfigSchema, credentialProblems, type Config } from '../src/config.js'
+import { oauthProblems } from '../src/oauth/settings.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,9 +44,10 @@ async function env (app: import('fastify').FastifyInstance, opts: EnvPluginOptio
     // All problems at once: the credential rule below is checked on the raw values too.
     throw errors ? new ConfigError([...describeProblems(errors), ...credentialProblems(data)]) : err
   }
-  // Across fields, with messages a schema could not give: one service credential, and a usable one.
-  const problems = credentialProblems(app.config)
-  if (problems.length > 0) throw new ConfigError(problems)
+  // Across fields, with messages a schema could not give: one service credential, and a usable
+  // one; OAuth's joint rules (PUBLIC_URL, …). One line each, like the above.
+  const joint = [...credentialProblems(app.config), ...oauthProblems(app.config)]
+  if (joint.length > 0) throw new ConfigError(joint)
 }
 
 export default fp(env, { name: 'env' })

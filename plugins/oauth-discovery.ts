@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { oauthMode } from '../src/oauth/settings.js'
 
 // OAuth-aware MCP clients (Claude Code, mcp-remote, SDK clients given an auth provider) that get
 // a 401 without a key do not show its text: they look for OAuth metadata, find none, and try
@@ -25,6 +26,8 @@ function answer (reply: FastifyReply, status: number, error: string) {
 }
 
 async function oauthDiscovery (app: FastifyInstance) {
+  // With OAuth on, plugins/oauth.ts serves the real metadata and registration at these addresses.
+  if (oauthMode(app.config) !== null) return
   // Discovery: 404 is what every client reads as "no OAuth metadata here" and moves on from.
   // A 200 would have to be valid metadata, promising an OAuth server that does not exist.
   const metadata = [
@@ -48,4 +51,4 @@ async function oauthDiscovery (app: FastifyInstance) {
   })
 }
 
-export default fp(oauthDiscovery, { name: 'oauth-discovery' })
+export default fp(oauthDiscovery, { name: 'oauth-discovery', dependencies: ['env'] })

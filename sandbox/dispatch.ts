@@ -24,6 +24,8 @@ export interface Wire { status: number; headers: Record<string, string>; body?: 
 export interface DispatchDeps {
   ctx: RouteCtx
   token: string
+  /** Tokens issued by the OAuth web flow, to the login each acts as. */
+  userTokens?: ReadonlyMap<string, string>
   faults: Faults
   quotas: { core: Quota; search: Quota }
   /** Off unless the stand-in was asked to enforce them (the agent-workload benchmark). */
@@ -78,7 +80,11 @@ export function dispatch(deps: DispatchDeps, req: Incoming): Wire {
   }
   const installation = credential === undefined ? undefined : deps.app?.checkToken(credential, req.path)
   if (installation && !installation.ok) return answer(installation.answer)
-  if (!installation && credential !== deps.token) return answer(fail(401, 'Bad credentials'))
+  // The service token and the App's installation tokens act as the seed's viewer; a token from
+  // the OAuth web flow as the user who signed in.
+  const viewer = credential === undefined ? undefined
+    : installation?.ok === true || credential === deps.token ? deps.ctx.data.viewer : deps.userTokens?.get(credential)
+  if (viewer === undefined) return answer(fail(401, 'Bad credentials'))
   if (match && match.bucket !== 'free' && quota.exhausted()) {
     const id = deps.ctx.data.users.find((u) => u.login === deps.ctx.data.viewer)?.id ?? 0
     return answer(fail(403, `API rate limit exceeded for user ID ${id}. If you reach out to GitHub Support ` +
@@ -87,7 +93,7 @@ export function dispatch(deps: DispatchDeps, req: Incoming): Wire {
   }
   const wait = match && deps.secondary?.admit(req.method, match.bucket)
   if (wait) return answer(secondaryLimitAnswer(base['x-github-request-id']), { 'retry-after': String(wait) })
-  const result = route(deps, req, match)
+  const result = route(deps, req, match, viewer)
   const isGet = req.method === 'GET' || req.method === 'HEAD'
   if (isGet && result.status === 200) {
     const body = JSON.stringify(result.body)
@@ -102,7 +108,7 @@ export function dispatch(deps: DispatchDeps, req: Incoming): Wire {
   return answer(result)
 }
 
-function route(deps: DispatchDeps, req: Incoming, match: ReturnType<typeof matchRoute>): Answer {
+function route(deps: DispatchDeps, req: Incoming, match: ReturnType<typeof matchRoute>, viewer: string): Answer {
   if (!match) return fail(404, 'Not Found')
   let body: unknown
   if (req.rawBody.trim() !== '') {
@@ -115,7 +121,7 @@ function route(deps: DispatchDeps, req: Incoming, match: ReturnType<typeof match
     body = {} // an empty write body is an empty object: the handler then names the missing field
   }
   try {
-    const a = match.handler(deps.ctx, match.params, { method: req.method, path: req.path, query: req.query, body })
+    const a = match.handler({ ...deps.ctx, viewer }, match.params, { method: req.method, path: req.path, query: req.query, body })
     // Payload faults change what a successful answer says, never whether it succeeded.
     return a.status >= 300 || a.body === undefined ? a : { ...a, body: deps.faults.reshape(req.method, req.path, a.body) }
   } catch {

@@ -13,11 +13,13 @@ import { SandboxApp, type SandboxAppOptions } from './github-app.js'
 import { sendBroken, type WireFault, type WireFaultKind } from './wire-faults.js'
 import { createSeed } from './seed.js'
 import { SandboxHook, type Delivery, type HookTarget } from './webhooks.js'
+import { OAuthWeb } from './oauth-web.js'
 import type { SeedData } from './types.js'
 
 export type { SeedData } from './types.js'
 export type { WireFault } from './wire-faults.js'
 export type { Delivery, HookTarget } from './webhooks.js'
+export { SANDBOX_OAUTH_APP } from './oauth-web.js'
 
 export const SANDBOX_TOKEN = 'sandbox-token'
 
@@ -27,6 +29,8 @@ export interface StandinOptions {
   token?: string
   latencyMs?: number
   seed?: SeedData
+  /** The OAuth App the web flow accepts (default SANDBOX_OAUTH_APP). */
+  oauthApp?: { clientId: string; clientSecret: string }
   /** Enforce GitHub's secondary limits (off by default: tests and the demo do not want them). */
   secondaryLimits?: SecondaryLimitOptions
   /** A GitHub App installed on some of the seed's accounts. */
@@ -86,6 +90,10 @@ export interface GitHubStandin {
   deliveries: Delivery[]
   /** Resolves once every delivery queued so far was answered. */
   webhooksIdle(): Promise<void>
+  /** Users signed in through the OAuth web flow: their tokens and logins. */
+  userTokens: ReadonlyMap<string, string>
+  /** A user token for a sandbox login, as if that user had signed in through the web flow. */
+  userToken(login: string): string
 }
 
 // The log is for assertions; a long benchmark must not grow it without bound.
@@ -108,16 +116,18 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
   let notModified = 0
   const timers = new Set<NodeJS.Timeout>()
 
+  const web = new OAuthWeb(state, opts.oauthApp)
   const ctx: RouteCtx = {
     api: '', // set once listening
     data: state,
+    get viewer() { return state.viewer },
     now: githubTime,
     nextId: (kind) => maxId(state, kind) + 1,
     limits: () => ({ core: quotas.core.snapshot(), search: quotas.search.snapshot() }),
   }
   const hook = new SandboxHook(ctx, opts.webhook ?? null)
   const deps: DispatchDeps = {
-    ctx, token: opts.token ?? SANDBOX_TOKEN, faults, quotas,
+    ctx, token: opts.token ?? SANDBOX_TOKEN, userTokens: web.tokens, faults, quotas,
     secondary: opts.secondaryLimits && new SecondaryLimits(opts.secondaryLimits),
     app: opts.app && new SandboxApp(opts.app),
     requestId: () => `0000:00000:${(++requestCount).toString(16).toUpperCase().padStart(7, '0')}:0000000:00000000`,
@@ -138,6 +148,13 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
         if (size <= MAX_BODY) chunks.push(chunk)
       }
       rawBody = Buffer.concat(chunks).toString('utf8')
+    }
+    if (web.handles(path)) { // github.com's web flow, not the API: no quota, faults or ETags
+      const a = web.answer(method, path, new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1)), rawBody, req.headers.accept)
+      requests.push({ method, path: rawUrl, status: a.status })
+      res.writeHead(a.status, { ...a.headers, 'content-length': String(Buffer.byteLength(a.body)) })
+      res.end(a.body)
+      return
     }
     // A broken answer is never a 304: the stand-in answers in full, then breaks that.
     const broken = deps.faults.takeWire(method, path)
@@ -187,6 +204,8 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     requests,
     state,
     app: deps.app,
+    userTokens: web.tokens,
+    userToken: (login) => web.mint(login),
     async close() {
       for (const t of timers) clearTimeout(t) // delayed answers would only hit destroyed sockets
       timers.clear()
@@ -200,6 +219,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
       requests.length = 0
       hook.deliveries.length = 0
       faults.clear()
+      web.reset()
       quotas.core.restore()
       quotas.search.restore()
       served = 0

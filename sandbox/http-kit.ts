@@ -17,6 +17,8 @@ export interface Answer {
 }
 
 export interface RouteCtx extends Ctx {
+  /** Login of the user the request's token belongs to (the service token: `data.viewer`). */
+  viewer: string
   /** GitHub-style timestamp of the current moment (writes stamp updated_at with it). */
   now(): string
   /** Next id for a new issue, comment or label; unique across the stand-in like GitHub's. */

@@ -104,18 +104,18 @@ export function repoJson(ctx: Ctx, r: SeedRepo, full: boolean) {
 }
 
 /** GET /user: the `private-user` shape for the token's owner. */
-export function viewerJson(ctx: Ctx) {
-  const me = findUser(ctx.data, ctx.data.viewer)
-  const owned = ctx.data.repos.filter((r) => r.owner === ctx.data.viewer)
+export function viewerJson(ctx: Ctx, login: string) {
+  const me = findUser(ctx.data, login)
+  const owned = ctx.data.repos.filter((r) => r.owner === login)
   return {
-    ...userJson(ctx, ctx.data.viewer),
+    ...userJson(ctx, login),
     name: me?.name ?? null,
     company: '@octo-org',
     blog: '',
     location: null,
     email: null,
     hireable: null,
-    bio: 'Automation account for the sandbox',
+    bio: login === ctx.data.viewer ? 'Automation account for the sandbox' : null,
     twitter_username: null,
     notification_email: null,
     public_repos: owned.filter((r) => !r.private).length,

@@ -33,8 +33,8 @@ export const createComment: Handler = (ctx, params, req) => {
   const now = ctx.now()
   const viewerIsOrgMember = findUser(ctx.data, repo.owner)?.type === 'Organization'
   const comment: SeedComment = {
-    id: ctx.nextId('comment'), user: ctx.data.viewer, body, created_at: now, updated_at: now,
-    author_association: repo.owner === ctx.data.viewer ? 'OWNER' : viewerIsOrgMember ? 'MEMBER' : 'COLLABORATOR',
+    id: ctx.nextId('comment'), user: ctx.viewer, body, created_at: now, updated_at: now,
+    author_association: repo.owner === ctx.viewer ? 'OWNER' : viewerIsOrgMember ? 'MEMBER' : 'COLLABORATOR',
   }
   issue.comments.push(comment)
   issue.updated_at = now

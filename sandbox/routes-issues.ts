@@ -66,7 +66,7 @@ function checkAssignees(ctx: RouteCtx, v: unknown, doc: string): string[] | Answ
 }
 
 function authorAssociation(ctx: RouteCtx, repo: SeedRepo): SeedIssue['author_association'] {
-  if (repo.owner === ctx.data.viewer) return 'OWNER'
+  if (repo.owner === ctx.viewer) return 'OWNER'
   return findUser(ctx.data, repo.owner)?.type === 'Organization' ? 'MEMBER' : 'COLLABORATOR'
 }
 
@@ -89,7 +89,7 @@ export const createIssue: Handler = (ctx, [owner, name], req) => {
   const issue: SeedIssue = {
     id: ctx.nextId('issue'),
     number: repo.issues.reduce((max, i) => Math.max(max, i.number), 0) + 1,
-    title, body: body ?? null, user: ctx.data.viewer, state: 'open', state_reason: null, locked: false,
+    title, body: body ?? null, user: ctx.viewer, state: 'open', state_reason: null, locked: false,
     labels: ensureLabels(ctx, repo, names), assignees, created_at: now, updated_at: now, closed_at: null,
     closed_by: null, author_association: authorAssociation(ctx, repo), comments: [], reactions: {},
   }
@@ -125,7 +125,7 @@ export const updateIssue: Handler = (ctx, params, req) => {
   if (assignees) issue.assignees = assignees
   if (names) issue.labels = ensureLabels(ctx, repo, names) // PATCH replaces the whole set
   if (b.state === 'closed' && issue.state === 'open') {
-    Object.assign(issue, { state: 'closed', closed_at: now, closed_by: ctx.data.viewer })
+    Object.assign(issue, { state: 'closed', closed_at: now, closed_by: ctx.viewer })
     issue.state_reason = issue.pull_request ? null : ((b.state_reason as StateReason | undefined) ?? 'completed')
   } else if (b.state === 'open' && issue.state === 'closed') {
     Object.assign(issue, { state: 'open', closed_at: null, closed_by: null })

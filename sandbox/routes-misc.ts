@@ -93,7 +93,7 @@ export const searchIssues: Handler = (ctx, _p, req) => {
   return ok({ total_count: hits.length, incomplete_results: false, items }, link ? { link } : undefined)
 }
 
-export const getViewer: Handler = (ctx) => ok(viewerJson(ctx))
+export const getViewer: Handler = (ctx) => ok(viewerJson(ctx, ctx.viewer))
 
 export const getRateLimit: Handler = (ctx) => {
   const { core, search } = ctx.limits()

@@ -11,6 +11,7 @@ import github from '../plugins/github.js'
 import sessions from '../plugins/sessions.js'
 import health from '../plugins/health.js'
 import oauthDiscovery from '../plugins/oauth-discovery.js'
+import oauth from '../plugins/oauth.js'
 import hosts from '../plugins/hosts.js'
 import cors from '../plugins/cors.js'
 import auth, { authKeys } from '../plugins/auth.js'
@@ -47,6 +48,7 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(oauthDiscovery)
   // Outside the /mcp scope: GitHub's signature is its credential, not an API key.
   await fastify.register(webhooks)
+  await fastify.register(oauth)
 
   await fastify.register(async function mcpScope (api) {
     await api.register(hosts)

@@ -13,7 +13,7 @@ const StringEnum = <T extends string>(values: readonly T[], description: string,
 
 export const ConfigSchema = Type.Object(
   {
-    NODE_ENV: StringEnum(['development', 'production', 'test'], '`production` requires AUTH_KEYS or AUTH_KEYS_FILE', 'development'),
+    NODE_ENV: StringEnum(['development', 'production', 'test'], '`production` requires AUTH_KEYS or AUTH_KEYS_FILE (or OAuth)', 'development'),
     PORT: Int('TCP port to listen on', 3001, 1, 65535),
     HOST: Type.String({ description: 'Bind address (`0.0.0.0` in the container image)', default: '127.0.0.1', minLength: 1 }),
     LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'pino log level', 'info'),
@@ -77,13 +77,36 @@ export const ConfigSchema = Type.Object(
     WEBHOOK_REDIS_PREFIX: Type.String({
       description: 'Prefix of the webhook delivery keys and the update channel in Redis; replicas of one deployment share it',
       default: 'mcp-gateway:webhooks:', minLength: 1, pattern: '^\\S+$'
-    })
+    }),
+    PUBLIC_URL: Type.Optional(Type.String({
+      description: 'The gateway\'s external base URL (`https://mcp.example.com`): OAuth metadata, `WWW-Authenticate` and redirects are built from it; required when OAuth is on',
+      pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$'
+    })),
+    GITHUB_WEB_URL: Type.String({
+      description: 'Where GitHub\'s OAuth web flow lives (`/login/oauth/authorize`, `/login/oauth/access_token`); GHES: `https://HOST`',
+      default: 'https://github.com',
+      pattern: '^https?://[^\\s/?#]+(/[^\\s?#]*)?$'
+    }),
+    GITHUB_OAUTH_CLIENT_ID: Type.Optional(Type.String({
+      description: 'With GITHUB_OAUTH_CLIENT_SECRET: MCP clients sign in with GitHub (docs/oauth.md); each user\'s calls use their own GitHub token', minLength: 1
+    })),
+    GITHUB_OAUTH_CLIENT_SECRET: Type.Optional(Type.String({ description: 'The GitHub OAuth App\'s client secret (never logged)', minLength: 1 })),
+    TOKEN_ENCRYPTION_KEY: Type.Optional(Type.String({
+      description: 'Base64 of 32 random bytes (`openssl rand -base64 32`): encrypts stored GitHub user tokens (AES-256-GCM) and keys the OAuth server\'s cookies and signing key; required with OAuth in production, the same on every replica',
+      pattern: '^[A-Za-z0-9+/]{43}=$'
+    })),
+    OAUTH_ACCESS_TOKEN_TTL_S: Int('Lifetime of the access tokens the gateway\'s OAuth server issues (refresh tokens renew them)', 600, 60, 86400),
+    OAUTH_ISSUER: Type.Optional(Type.String({
+      description: 'Resource-server mode: accept JWT access tokens from this existing issuer (JWKS from its discovery document)',
+      pattern: '^https?://[^\\s?#]+$'
+    })),
+    OAUTH_AUDIENCE: Type.Optional(Type.String({ description: 'Resource-server mode: the audience tokens must carry; default PUBLIC_URL + `/mcp`', minLength: 1 }))
   },
   {
     additionalProperties: false,
     // Cross-field rule, kept in the schema so it is documented and validated in one place.
     if: { properties: { NODE_ENV: { const: 'production' } }, required: ['NODE_ENV'] },
-    then: { anyOf: [{ required: ['AUTH_KEYS'] }, { required: ['AUTH_KEYS_FILE'] }] }
+    then: { anyOf: [{ required: ['AUTH_KEYS'] }, { required: ['AUTH_KEYS_FILE'] }, { required: ['GITHUB_OAUTH_CLIENT_ID'] }, { required: ['OAUTH_ISSUER'] }] }
   }
 )
 

@@ -2,6 +2,7 @@
 // decide which repositories any tool, resource or prompt may touch. The MCP layer asks only
 // may()/reaches() (src/mcp/access.ts); the words and the grants live here, with the keys.
 import type { AccessKind, AccessPolicy } from '../mcp/access.js'
+import type { Credential } from './credential.js'
 
 export type Scope = 'issues:read' | 'issues:write'
 export const SCOPES: readonly Scope[] = ['issues:read', 'issues:write']
@@ -13,6 +14,8 @@ export interface Access extends AccessPolicy {
   readonly repos: readonly string[] | null
   /** True when 'owner/repo' is inside the allowlist; a plain function, safe to pass around unbound. */
   readonly reaches: RepoMatcher
+  /** The caller's own upstream credential (an OAuth user's GitHub token); null: the service's. */
+  readonly credential: Credential | null
 }
 
 declare module '../mcp/access.js' {
@@ -34,8 +37,28 @@ export function repoRefusal (fullName: string): string {
     'Ask the gateway operator to add it to the key\'s repository allowlist.'
 }
 
+/** Who holds an Access, in refusals: a key, or a user who signed in (OAuth). */
+type Holder = 'key' | 'user'
+
+function kindRefusal (holder: Holder) {
+  return holder === 'key'
+    ? (subject: string, kind: AccessKind) => `${subject} is not available to this API key: it needs the ${SCOPE_FOR[kind]} scope.`
+    // insufficient_scope is OAuth's word for it (RFC 6750): clients and people recognise it.
+    : (subject: string, kind: AccessKind) => `${subject} is not available to this sign-in (insufficient_scope): ` +
+      `it needs the ${SCOPE_FOR[kind]} scope. Sign in again and grant it.`
+}
+
 /** Built once per configured key (not per session or call), so the globs compile once. */
 export function keyAccess (scopes: Iterable<Scope>, repos: readonly string[] | null): Access {
+  return access(scopes, repos, null, 'key')
+}
+
+/** A signed-in user's access: the scopes they granted, acting with their own credential. */
+export function userAccess (scopes: Iterable<Scope>, credential: Credential | null): Access {
+  return access(scopes, null, credential, 'user')
+}
+
+function access (scopes: Iterable<Scope>, repos: readonly string[] | null, credential: Credential | null, holder: Holder): Access {
   const granted: ReadonlySet<Scope> = new Set(scopes)
   const patterns = repos?.map(globToRegExp)
   const reaches: RepoMatcher = patterns === undefined ? ALLOW_ALL : (fullName) => patterns.some((p) => p.test(fullName))
@@ -43,9 +66,9 @@ export function keyAccess (scopes: Iterable<Scope>, repos: readonly string[] | n
     scopes: granted,
     repos,
     reaches,
+    credential,
     may: (kind: AccessKind) => granted.has(SCOPE_FOR[kind]),
-    refuseKind: (subject: string, kind: AccessKind) =>
-      `${subject} is not available to this API key: it needs the ${SCOPE_FOR[kind]} scope.`,
+    refuseKind: kindRefusal(holder),
     refuseTarget: repoRefusal,
   })
 }

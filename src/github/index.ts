@@ -6,6 +6,7 @@ import { comments } from './tools/comments.js'
 import { completions } from './tools/completions.js'
 import { githubErrorPolicy } from './presentation/errors.js'
 import type { GitHubStats } from './upstream/client.js'
+import type { Credential } from '../auth/credential.js'
 import { issuesRead } from './tools/issues-read.js'
 import { issuesWrite } from './tools/issues-write.js'
 import { labels } from './tools/labels.js'
@@ -38,6 +39,8 @@ export interface GitHubDomain {
    * notes the live hook, and tells the subscribed sessions. Returns how many sessions were told.
    */
   apply (change: Change): number
+  /** Who a user credential belongs to (GET /user through the one Octokit): for OAuth sign-in. */
+  viewer (credential: Credential, signal: AbortSignal): Promise<{ id: number, login: string }>
 }
 
 /** `client` defaults to one built from `opts`; tests pass their own to watch its Octokit. */
@@ -55,10 +58,15 @@ export function createGitHubDomain (opts: GitHubDomainOptions, client?: GitHubCl
     logger: 'github',
     target: REPOSITORY,
   })
+  const viewer = async (credential: Credential, signal: AbortSignal) => {
+    const { data } = await gh.api.rest.users.getAuthenticated({ request: { signal, credential } })
+    return { id: data.id, login: data.login }
+  }
   return {
     catalog,
     close: gh.close,
     stats: gh.stats,
+    viewer,
     apply (change) {
       gh.invalidate(change.stale)
       if (change.live !== null) freshness?.heard(change.live, change.partialHook === undefined ? undefined : { partialHook: change.partialHook })

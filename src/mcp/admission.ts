@@ -46,7 +46,7 @@ export class SessionAdmission {
     // The audit line ('tool call') carries the key name itself; the child adds the session.
     const logger = sessionId ? this.opts.logger.child({ sessionId }) : this.opts.logger
     const server = createSessionServer(this.opts.catalog, {
-      keyName: caller.name, access: caller.access, logger, onToolCall: this.opts.onToolCall,
+      keyName: caller.name, keyId: caller.id, access: caller.access, logger, onToolCall: this.opts.onToolCall,
       // A throwaway (stateless) server has no GET stream to send updates on.
       subscriptions: sessionId !== undefined && this.opts.subscriptions === true,
     })

@@ -34,6 +34,11 @@ export interface Caller {
 export interface SessionContext {
   /** Key identity (name or hash prefix), never the key itself. */
   keyName: string
+  /**
+   * The caller's stable id (Caller.id): identical read-only calls are shared only under it, so
+   * two callers whose names could match never share a run. Absent: keyName stands in.
+   */
+  keyId?: string
   access: CallerAccess
   logger: Logger
   onToolCall?: (event: ToolCallEvent) => void

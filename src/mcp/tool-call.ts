@@ -62,7 +62,7 @@ export async function callTool (
 
   const readOnly = tool.spec.hints.readOnlyHint === true
   // The same text means the same arguments; a different key order only misses a share.
-  const shareKey = readOnly && ctx.tracksProgress !== true ? `${session.keyName}\0${name}\0${JSON.stringify(args)}` : undefined
+  const shareKey = readOnly && ctx.tracksProgress !== true ? `${session.keyId ?? session.keyName}\0${name}\0${JSON.stringify(args)}` : undefined
   try {
     shared = shareKey !== undefined && catalog.shared.inFlight(shareKey)
     const out = shareKey !== undefined

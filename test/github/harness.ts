@@ -34,7 +34,7 @@ export interface Harness {
   events: ToolCallEvent[]
   call (name: string, args?: Record<string, unknown>): Promise<CallToolResult>
   /** Another session (own server and client) on the same domain, e.g. with other access. */
-  connect (access: Access): Promise<Client>
+  connect (access: Access, keyId?: string): Promise<Client>
 }
 
 export interface HarnessOptions {
@@ -54,8 +54,8 @@ export async function harness (t: Test, opts: HarnessOptions = {}): Promise<Harn
   const github = createGitHubClient(options)
   const domain = createGitHubDomain(options, github)
   const clients: Client[] = []
-  const connect = async (access: Access): Promise<Client> => {
-    const server = createSessionServer(domain.catalog, { keyName: 'test-key', access, logger, onToolCall: (e) => events.push(e) })
+  const connect = async (access: Access, keyId?: string): Promise<Client> => {
+    const server = createSessionServer(domain.catalog, { keyName: 'test-key', keyId, access, logger, onToolCall: (e) => events.push(e) })
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair()
     const client = new Client({ name: 'harness', version: '1.0.0' })
     await server.connect(serverSide)

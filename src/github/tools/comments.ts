@@ -9,6 +9,7 @@ import { CommentOut, PageInfo } from '../presentation/outputs.js'
 import { pageLabel } from '../upstream/pagination.js'
 import { commentPage, fetchIssue } from '../upstream/queries.js'
 import { IssueNumber, Page, PerPage, RepoArgs, STRICT } from './schemas.js'
+import { via } from '../upstream/credential.js'
 
 export const comments: DomainModule = (gh) => ({
   tools: [
@@ -26,8 +27,8 @@ export const comments: DomainModule = (gh) => ({
       async run (a, ctx) {
         // In parallel: the issue read only makes sure the number is not a pull request.
         const [, p] = await Promise.all([
-          fetchIssue(gh, a.owner, a.repo, a.issue_number, ctx.signal),
-          commentPage(gh, a.owner, a.repo, a.issue_number, a.page, a.per_page, ctx.signal),
+          fetchIssue(gh, a.owner, a.repo, a.issue_number, via(ctx)),
+          commentPage(gh, a.owner, a.repo, a.issue_number, a.page, a.per_page, via(ctx)),
         ])
         const { items: list, unreadable } = readEach(p.comments, (c) => toComment(c, COMMENT_BODY_MAX))
         const next = p.has_next ? `\n\nNext: call again with page=${a.page + 1}.` : ''
@@ -55,9 +56,9 @@ export const comments: DomainModule = (gh) => ({
       output: Type.Object({ repo: Type.String(), issue_number: Type.Integer(), comment: CommentOut }),
       hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
       async run (a, ctx) {
-        await fetchIssue(gh, a.owner, a.repo, a.issue_number, ctx.signal)
+        await fetchIssue(gh, a.owner, a.repo, a.issue_number, via(ctx))
         const { data } = await gh.rest.issues.createComment({
-          owner: a.owner, repo: a.repo, issue_number: a.issue_number, body: a.body, request: { signal: ctx.signal },
+          owner: a.owner, repo: a.repo, issue_number: a.issue_number, body: a.body, request: via(ctx),
         })
         const comment = toComment(data, COMMENT_BODY_MAX)
         if (comment === null) {

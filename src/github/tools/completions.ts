@@ -8,14 +8,18 @@ import type { DomainModule } from './module.js'
 import { count, isRecord, list, text } from '../presentation/read.js'
 import { collectIssues } from '../upstream/queries.js'
 import { TtlCache } from '../upstream/ttl-cache.js'
+import type { Call } from '../upstream/credential.js'
 import { Owner, Repo } from './schemas.js'
 
 const TTL_MS = 60_000
 const OWNER = new RegExp(Owner.pattern ?? '^$')
 const REPO = new RegExp(Repo.pattern ?? '^$')
-// Memoized loads are shared by every caller, so no single caller's cancellation may abort them;
-// the pool's request timeout still bounds them.
+// Memoized loads are shared by every caller with the same credential, so no single caller's
+// cancellation may abort them; the pool's request timeout still bounds them.
 const SHARED = new AbortController().signal
+/** A memoized load acts with the caller's credential and is kept under it: users never share one. */
+const sharedCall = (ctx: RequestContext): Call => ({ signal: SHARED, credential: ctx.access.credential })
+const scope = (ctx: RequestContext) => ctx.access.credential?.id ?? 'service'
 
 /** 'owner/repo' names from a repository listing; an entry without a well-formed one is skipped. */
 function fullNames (data: unknown): string[] {
@@ -51,21 +55,21 @@ export const completions: DomainModule = (gh: GitHubApi) => {
   const repos = new TtlCache<string[]>(TTL_MS, 100)
   const numbers = new TtlCache<string[]>(TTL_MS, 500)
 
-  const viewerRepos = () => repos.get('/user/repos', async () => {
-    const { data } = await gh.rest.repos.listForAuthenticatedUser({ per_page: 100, sort: 'pushed', request: { signal: SHARED } })
+  const viewerRepos = (ctx: RequestContext) => repos.get(`${scope(ctx)} /user/repos`, async () => {
+    const { data } = await gh.rest.repos.listForAuthenticatedUser({ per_page: 100, sort: 'pushed', request: sharedCall(ctx) })
     return fullNames(data)
   })
-  const ownerRepos = (owner: string) => repos.get(`/users/${owner.toLowerCase()}/repos`, async () => {
-    const { data } = await gh.rest.repos.listForUser({ username: owner, per_page: 100, sort: 'pushed', request: { signal: SHARED } })
+  const ownerRepos = (ctx: RequestContext, owner: string) => repos.get(`${scope(ctx)} /users/${owner.toLowerCase()}/repos`, async () => {
+    const { data } = await gh.rest.repos.listForUser({ username: owner, per_page: 100, sort: 'pushed', request: sharedCall(ctx) })
     return fullNames(data)
   })
 
   async function knownRepos (ctx: RequestContext, owner?: string): Promise<string[]> {
     // A GitHub App's installation tokens cannot list "the viewer's" repositories; the owner's
     // own listing below still can, so a refusal here leaves only the allowlist and that.
-    let names = await viewerRepos().catch((): string[] => [])
+    let names = await viewerRepos(ctx).catch((): string[] => [])
     if (owner !== undefined && mayAsk(ctx.access, owner) && !names.some((n) => n.toLowerCase().startsWith(`${owner.toLowerCase()}/`))) {
-      names = await ownerRepos(owner)
+      names = await ownerRepos(ctx, owner)
     }
     const allowed = repoMatcher(ctx.access)
     return [...new Set([...allowlisted(ctx.access), ...names])].filter((n) => allowed(n))
@@ -91,8 +95,8 @@ export const completions: DomainModule = (gh: GitHubApi) => {
       const { owner: o, repo: r } = context
       // Context arguments are whatever the client typed so far: only well-formed names are looked up.
       if (o === undefined || r === undefined || !OWNER.test(o) || !REPO.test(r) || !repoMatcher(ctx.access)(`${o}/${r}`)) return []
-      return numbers.get(`${o}/${r}`.toLowerCase(), async () => {
-        const got = await collectIssues(gh, { owner: o, repo: r, state: 'open', limit: 50, sort: 'updated' }, SHARED)
+      return numbers.get(`${scope(ctx)} ${o}/${r}`.toLowerCase(), async () => {
+        const got = await collectIssues(gh, { owner: o, repo: r, state: 'open', limit: 50, sort: 'updated' }, sharedCall(ctx))
         return numbersOf(got.issues)
       })
     },

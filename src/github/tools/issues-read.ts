@@ -8,6 +8,7 @@ import { IssueOut, PageInfo } from '../presentation/outputs.js'
 import { pageLabel } from '../upstream/pagination.js'
 import { collectIssues, fetchIssue, issuePage } from '../upstream/queries.js'
 import { IssueNumber, IssueState, Page, PerPage, RepoArgs, STRICT, StringEnum } from './schemas.js'
+import { via } from '../upstream/credential.js'
 
 const omitted = (n: number): string => (n === 0 ? '' : `; ${n} pull request${n === 1 ? '' : 's'} omitted`)
 
@@ -34,7 +35,7 @@ export const issuesRead: DomainModule = (gh) => ({
       }),
       hints: READ_HINTS,
       async run (a, ctx) {
-        const got = await collectIssues(gh, { owner: a.owner, repo: a.repo, state: a.state, limit: a.limit }, ctx.signal)
+        const got = await collectIssues(gh, { owner: a.owner, repo: a.repo, state: a.state, limit: a.limit }, via(ctx))
         if (got.skippedPullRequests > 0) await ctx.log('debug', `skipped ${got.skippedPullRequests} pull requests`)
         const { items: issues, unreadable } = readIssues(got.issues, `${a.owner}/${a.repo}`)
         const head = `${issues.length} ${a.state === 'all' ? '' : `${a.state} `}issues in ${a.owner}/${a.repo}` +
@@ -66,7 +67,7 @@ export const issuesRead: DomainModule = (gh) => ({
       }),
       hints: READ_HINTS,
       async run (a, ctx) {
-        const p = await issuePage(gh, { ...a, perPage: a.per_page }, ctx.signal)
+        const p = await issuePage(gh, { ...a, perPage: a.per_page }, via(ctx))
         const { items: issues, unreadable } = readIssues(p.issues, `${a.owner}/${a.repo}`)
         const next = p.has_next ? `\nNext: call again with page=${a.page + 1}.` : '\nThis is the last page.'
         return {
@@ -90,7 +91,7 @@ export const issuesRead: DomainModule = (gh) => ({
       output: IssueOut,
       hints: READ_HINTS,
       async run (a, ctx) {
-        const raw = await fetchIssue(gh, a.owner, a.repo, a.issue_number, ctx.signal)
+        const raw = await fetchIssue(gh, a.owner, a.repo, a.issue_number, via(ctx))
         return issueAnswer(raw, { repo: `${a.owner}/${a.repo}`, number: a.issue_number })
       },
     }),

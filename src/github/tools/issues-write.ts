@@ -8,6 +8,7 @@ import { ISSUE_BODY_MAX, type DomainModule } from './module.js'
 import { IssueOut, type Issue } from '../presentation/outputs.js'
 import { fetchIssue } from '../upstream/queries.js'
 import { Assignees, IssueBody, IssueNumber, LabelName, RepoArgs, STRICT, StringEnum, Title } from './schemas.js'
+import { via } from '../upstream/credential.js'
 
 /**
  * GitHub silently drops the labels and assignees of a write when the token lacks push access to
@@ -59,7 +60,7 @@ export const issuesWrite: DomainModule = (gh) => ({
       async run (a, ctx) {
         const { data } = await gh.rest.issues.create({
           owner: a.owner, repo: a.repo, title: a.title, body: a.body, labels: a.labels, assignees: a.assignees,
-          request: { signal: ctx.signal },
+          request: via(ctx),
         })
         const issue = toIssue(data, ISSUE_BODY_MAX, { repo: `${a.owner}/${a.repo}`, title: a.title })
         if (issue === null) {
@@ -95,8 +96,8 @@ export const issuesWrite: DomainModule = (gh) => ({
         }
         // Read first: the issues API edits pull requests too, and these tools must not.
         const hint = { repo: `${owner}/${repo}`, number: n }
-        const before = toIssue(await fetchIssue(gh, owner, repo, n, ctx.signal), ISSUE_BODY_MAX, hint)
-        const { data } = await gh.rest.issues.update({ owner, repo, issue_number: n, ...fields, request: { signal: ctx.signal } })
+        const before = toIssue(await fetchIssue(gh, owner, repo, n, via(ctx)), ISSUE_BODY_MAX, hint)
+        const { data } = await gh.rest.issues.update({ owner, repo, issue_number: n, ...fields, request: via(ctx) })
         const issue = toIssue(data, ISSUE_BODY_MAX, { ...hint, title: fields.title ?? before?.title })
         if (issue === null) throw unreadableIssue(hint) // the update was applied; get_issue shows the result
         return {

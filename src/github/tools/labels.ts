@@ -7,6 +7,7 @@ import { explain } from '../presentation/errors.js'
 import type { DomainModule } from './module.js'
 import { fetchIssue } from '../upstream/queries.js'
 import { IssueNumber, LabelName, RepoArgs, STRICT } from './schemas.js'
+import { via } from '../upstream/credential.js'
 
 const CONCURRENCY = 4
 
@@ -53,8 +54,8 @@ export const labels: DomainModule = (gh) => ({
           while (next < total && stop === null && !ctx.signal.aborted) {
             const n = a.issue_numbers[next++]
             try {
-              await fetchIssue(gh, a.owner, a.repo, n, ctx.signal) // refuses pull requests, 404s early
-              await gh.rest.issues.addLabels({ owner: a.owner, repo: a.repo, issue_number: n, labels: a.labels, request: { signal: ctx.signal } })
+              await fetchIssue(gh, a.owner, a.repo, n, via(ctx)) // refuses pull requests, 404s early
+              await gh.rest.issues.addLabels({ owner: a.owner, repo: a.repo, issue_number: n, labels: a.labels, request: via(ctx) })
               labelled.add(n)
               await ctx.log('debug', `#${n} labelled`)
             } catch (error) {

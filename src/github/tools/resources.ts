@@ -8,6 +8,7 @@ import { pageLabel } from '../upstream/pagination.js'
 import { collectIssues, commentPage, fetchIssue } from '../upstream/queries.js'
 import { IssueNumber, RepoArgs } from './schemas.js'
 import { commentsTopic, issueTopic, openTopic, repoTopic } from '../webhooks/topics.js'
+import { via } from '../upstream/credential.js'
 
 const OPEN_LIMIT = 50
 const COMMENTS_PER_PAGE = 50
@@ -23,7 +24,7 @@ export const resources: DomainModule = (gh) => ({
       pattern: /^issue:\/\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/(?<number>\d+)$/,
       params: IssueParams,
       async read (p, ctx) {
-        const raw = await fetchIssue(gh, p.owner, p.repo, p.number, ctx.signal)
+        const raw = await fetchIssue(gh, p.owner, p.repo, p.number, via(ctx))
         return issueAnswer(raw, { repo: `${p.owner}/${p.repo}`, number: p.number }).text
       },
       topics: (p) => [issueTopic(p.owner, p.repo, p.number), repoTopic(p.owner, p.repo)],
@@ -37,8 +38,8 @@ export const resources: DomainModule = (gh) => ({
       params: IssueParams,
       async read (p, ctx) {
         const [, page] = await Promise.all([
-          fetchIssue(gh, p.owner, p.repo, p.number, ctx.signal), // pull requests are not issues
-          commentPage(gh, p.owner, p.repo, p.number, 1, COMMENTS_PER_PAGE, ctx.signal),
+          fetchIssue(gh, p.owner, p.repo, p.number, via(ctx)), // pull requests are not issues
+          commentPage(gh, p.owner, p.repo, p.number, 1, COMMENTS_PER_PAGE, via(ctx)),
         ])
         const more = page.has_next ? '\n\nMore comments exist: use the list_issue_comments tool with page=2.' : ''
         const { items, unreadable } = readEach(page.comments, (c) => toComment(c, COMMENT_BODY_MAX))
@@ -55,7 +56,7 @@ export const resources: DomainModule = (gh) => ({
       pattern: /^issue:\/\/(?<owner>[^/]+)\/(?<repo>[^/]+)\/open$/,
       params: Type.Object(RepoArgs),
       async read (p, ctx) {
-        const got = await collectIssues(gh, { owner: p.owner, repo: p.repo, state: 'open', limit: OPEN_LIMIT }, ctx.signal)
+        const got = await collectIssues(gh, { owner: p.owner, repo: p.repo, state: 'open', limit: OPEN_LIMIT }, via(ctx))
         const { items, unreadable } = readEach(got.issues, (raw) => toIssue(raw, LIST_BODY_MAX, { repo: `${p.owner}/${p.repo}` }))
         const more = got.hasMore ? `\n\nMore than ${OPEN_LIMIT} open issues: use list_issues_paginated for the rest.` : ''
         const lines = items.map(issueLine).join('\n') || '(no open issues)'

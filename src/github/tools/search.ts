@@ -9,6 +9,7 @@ import { IssueOut, type Issue } from '../presentation/outputs.js'
 import { count, isRecord, readEach, unreadableNote } from '../presentation/read.js'
 import { scopeQuery } from './search-scope.js'
 import { STRICT } from './schemas.js'
+import { via } from '../upstream/credential.js'
 
 export const search: DomainModule = (gh) => ({
   tools: [
@@ -33,7 +34,7 @@ export const search: DomainModule = (gh) => ({
       hints: READ_HINTS,
       async run (a, ctx) {
         const scoped = scopeQuery(a.query, ctx.access)
-        const { data } = await gh.rest.search.issuesAndPullRequests({ q: scoped.q, per_page: a.limit, request: { signal: ctx.signal } })
+        const { data } = await gh.rest.search.issuesAndPullRequests({ q: scoped.q, per_page: a.limit, request: via(ctx) })
         const body: unknown = data
         if (!isRecord(body) || !Array.isArray(body.items)) {
           throw new ToolError('GitHub\'s answer to the issue search could not be read (no list of results). Retry in a minute.')

@@ -5,6 +5,7 @@ import { issueLine, toIssue } from '../presentation/format.js'
 import { LIST_BODY_MAX } from './module.js'
 import type { Issue } from '../presentation/outputs.js'
 import { collectIssues } from '../upstream/queries.js'
+import type { Call } from '../upstream/credential.js'
 import { fence } from '../presentation/sanitize.js'
 import { readEach, unreadableNote } from '../presentation/read.js'
 
@@ -21,11 +22,11 @@ function section (title: string, issues: Issue[]): string {
   return `### ${title} (${issues.length})\n${issues.map(issueLine).join('\n') || '(none)'}`
 }
 
-export async function weeklyData (gh: GitHubApi, owner: string, repo: string, signal: AbortSignal, now = Date.now()): Promise<Weekly> {
+export async function weeklyData (gh: GitHubApi, owner: string, repo: string, call: Call, now = Date.now()): Promise<Weekly> {
   const since = new Date(now - 7 * DAY).toISOString()
   const [week, oldest] = await Promise.all([
-    collectIssues(gh, { owner, repo, state: 'all', limit: 100, sort: 'updated', direction: 'desc', since }, signal),
-    collectIssues(gh, { owner, repo, state: 'open', limit: 20, sort: 'updated', direction: 'asc' }, signal),
+    collectIssues(gh, { owner, repo, state: 'all', limit: 100, sort: 'updated', direction: 'desc', since }, call),
+    collectIssues(gh, { owner, repo, state: 'open', limit: 20, sort: 'updated', direction: 'asc' }, call),
   ])
   const weekStart = now - 7 * DAY
   const inWeek = (iso: string | null): boolean => iso !== null && Date.parse(iso) >= weekStart

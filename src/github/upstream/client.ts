@@ -3,7 +3,6 @@
 // Agent. Under Octokit sits one small layer that saves quota (single-flight reads, ETag
 // revalidation, counting answers); auth, redirects and retries stay Octokit's and fetch's.
 // Sessions share the client; none ever builds its own.
-import { createHash } from 'node:crypto'
 import { Octokit } from '@octokit/rest'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
@@ -18,8 +17,9 @@ import type { Freshness } from './freshness.js'
 import { agentFetch, createAgent, type SnapshotFetch, type UpstreamInit } from './pool.js'
 import { withQuotaHold, type HoldStats } from './quota-hold.js'
 import { requestPolicy } from './request-policy.js'
+import { perCallAuth } from './credential.js'
 import { AnswerResponse } from './octokit-response.js'
-import { githubAppAuth, type GitHubAppCredential } from './app-auth.js'
+import type { GitHubAppCredential } from './app-auth.js'
 import { newUpstreamStats, withUpstreamStats, type UpstreamStats } from './upstream-stats.js'
 
 // requestPolicy first: the first plugin's hooks are innermost, so the others see its verdicts.
@@ -98,9 +98,7 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
     return again
   }
   const budgets = createBudgets({ ...GITHUB_BUDGETS, ...opts.budgets })
-  // The cache is per credential; an App's installations each see only their own owners' paths.
-  const identity = opts.app ? `app:${opts.app.appId}` : createHash('sha256').update(opts.token!).digest('hex').slice(0, 16)
-  const cache = new EtagCache({ maxEntries: opts.etagCacheSize ?? 500, maxBytes: opts.etagCacheBytes ?? 32 * 1024 * 1024 }, identity)
+  const cache = new EtagCache({ maxEntries: opts.etagCacheSize ?? 500, maxBytes: opts.etagCacheBytes ?? 32 * 1024 * 1024 })
   const upstream = newUpstreamStats()
   const reads: CoalesceStats = { coalesced: 0 }
   const holds: HoldStats = { held: 0 }
@@ -112,12 +110,15 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   const hold = withQuotaHold(answers, upstream, holds, pathOf)
   const stack = withCoalescedReads(
     withConditionalRequests(hold.fetch, cache, baseUrl, opts.freshness),
-    (url, init) => cache.key(init.headers?.accept ?? '', url),
+    (url, init) => cache.key(init.headers?.authorization ?? '', init.headers?.accept ?? '', url),
     pathOf,
     reads,
   )
   const api = new GatewayOctokit({
-    ...(opts.app ? { authStrategy: githubAppAuth, auth: opts.app } : { auth: opts.token }),
+    // The caller's own credential when a call carries one (credential.ts), else the service
+    // credential: the token, or the GitHub App's installation token for the owner (app-auth.ts).
+    authStrategy: perCallAuth,
+    auth: { token: opts.token, app: opts.app },
     baseUrl,
     userAgent: `${NAME}/${VERSION}`,
     request: { fetch: octokitFetch(stack), parseSuccessResponseBody: false },

@@ -36,7 +36,7 @@ export function withConditionalRequests (fetch: SnapshotFetch, cache: EtagCache,
         cache.invalidate(invalidatedBy(path))
       }
     }
-    const key = cache.key(init.headers?.accept ?? '', url)
+    const key = cache.key(init.headers?.authorization ?? '', init.headers?.accept ?? '', url)
     const generation = cache.generation
     const cached = cache.get(key)
     if (cached !== undefined && freshness.fresh(path, cached.checkedAt)) {

@@ -3,6 +3,7 @@
 // hundred of them larger). A repeat read sends If-None-Match; GitHub answers 304 (which costs no
 // rate-limit quota) and the cached answer is served. Writes drop what they may have changed, so
 // a lagging replica's 304 can never hand back our pre-write copy.
+import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import type { Snapshot } from './pool.js'
 
@@ -61,14 +62,26 @@ export class EtagCache {
   /** Bumped by every invalidation: a read that started before a write must not store its copy. */
   generation = 0
 
-  constructor (opts: EtagCacheOptions, private readonly identity: string) {
+  /** Credential identities by Authorization header: hashed once per credential, not per request. */
+  private readonly identities = new LRUCache<string, string>({ max: 1000 })
+
+  constructor (opts: EtagCacheOptions) {
     this.entries = opts.maxEntries <= 0 || opts.maxBytes <= 0
       ? null
       : new LRUCache({ max: opts.maxEntries, maxSize: opts.maxBytes, maxEntrySize: Math.max(1, Math.floor(opts.maxBytes / 4)), sizeCalculation: sizeOf })
   }
 
-  key (accept: string, url: string): string {
-    return `${this.identity} ${accept} ${url}`
+  /**
+   * The key of a read: whose credential asked (the Authorization header that goes out, hashed:
+   * an answer one credential may see is never served to another), the Accept header and the URL.
+   */
+  key (authorization: string, accept: string, url: string): string {
+    let identity = this.identities.get(authorization)
+    if (identity === undefined) {
+      identity = createHash('sha256').update(authorization).digest('hex').slice(0, 16)
+      this.identities.set(authorization, identity)
+    }
+    return `${identity} ${accept} ${url}`
   }
 
   get (key: string): Entry | undefined {

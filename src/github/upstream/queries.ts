@@ -5,6 +5,7 @@ import { isPullRequest, type RawComment, type RawIssue } from '../presentation/f
 import { pagesFrom, type Pages } from './pagination.js'
 import { expectList } from '../presentation/read.js'
 import { ToolError } from '../../mcp/tool-errors.js'
+import type { Call } from './credential.js'
 
 const MAX_PAGES = 5 // a listing never costs more than five upstream requests
 
@@ -24,8 +25,8 @@ export interface CollectedIssues {
   hasMore: boolean
 }
 
-export async function fetchIssue (gh: GitHubApi, owner: string, repo: string, n: number, signal: AbortSignal): Promise<RawIssue> {
-  const { data } = await gh.rest.issues.get({ owner, repo, issue_number: n, request: { signal } })
+export async function fetchIssue (gh: GitHubApi, owner: string, repo: string, n: number, call: Call): Promise<RawIssue> {
+  const { data } = await gh.rest.issues.get({ owner, repo, issue_number: n, request: call })
   if (isPullRequest(data)) {
     throw new ToolError(`#${n} in ${owner}/${repo} is a pull request, not an issue; these tools work on issues only.`)
   }
@@ -33,14 +34,14 @@ export async function fetchIssue (gh: GitHubApi, owner: string, repo: string, n:
 }
 
 /** Up to `limit` issues, reading further pages when pull requests take up room on a page. */
-export async function collectIssues (gh: GitHubApi, q: IssueQuery, signal: AbortSignal): Promise<CollectedIssues> {
+export async function collectIssues (gh: GitHubApi, q: IssueQuery, call: Call): Promise<CollectedIssues> {
   const perPage = Math.min(100, q.limit * 2) // a little slack for pull requests mixed in
   const issues: RawIssue[] = []
   let skipped = 0
   for (let page = 1; page <= MAX_PAGES; page++) {
     const res = await gh.rest.issues.listForRepo({
       owner: q.owner, repo: q.repo, state: q.state, sort: q.sort, direction: q.direction, since: q.since,
-      per_page: perPage, page, request: { signal },
+      per_page: perPage, page, request: call,
     })
     const data: unknown = res.data
     expectList(data)
@@ -63,11 +64,11 @@ export interface IssuePage extends Pages {
 }
 
 export async function issuePage (
-  gh: GitHubApi, q: Omit<IssueQuery, 'limit'> & { page: number, perPage: number }, signal: AbortSignal,
+  gh: GitHubApi, q: Omit<IssueQuery, 'limit'> & { page: number, perPage: number }, call: Call,
 ): Promise<IssuePage> {
   const res = await gh.rest.issues.listForRepo({
     owner: q.owner, repo: q.repo, state: q.state, sort: q.sort, direction: q.direction,
-    per_page: q.perPage, page: q.page, request: { signal },
+    per_page: q.perPage, page: q.page, request: call,
   })
   const data: unknown = res.data
   expectList(data)
@@ -76,8 +77,8 @@ export async function issuePage (
 }
 
 export async function commentPage (
-  gh: GitHubApi, owner: string, repo: string, n: number, page: number, perPage: number, signal: AbortSignal,
+  gh: GitHubApi, owner: string, repo: string, n: number, page: number, perPage: number, call: Call,
 ): Promise<Pages & { comments: RawComment[] }> {
-  const res = await gh.rest.issues.listComments({ owner, repo, issue_number: n, page, per_page: perPage, request: { signal } })
+  const res = await gh.rest.issues.listComments({ owner, repo, issue_number: n, page, per_page: perPage, request: call })
   return { ...pagesFrom(res.headers.link, page), comments: res.data as RawComment[] }
 }

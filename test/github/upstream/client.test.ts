@@ -67,10 +67,11 @@ t.test('the cache is bounded', async (t) => {
 })
 
 t.test('cache keys carry the credential identity, the Accept header and the URL', async (t) => {
-  const a = new EtagCache({ maxEntries: 10, maxBytes: 1e6 }, 'id-a')
-  const b = new EtagCache({ maxEntries: 10, maxBytes: 1e6 }, 'id-b')
-  t.not(a.key('application/json', 'https://x/repos/o/r'), b.key('application/json', 'https://x/repos/o/r'))
-  t.not(a.key('application/json', 'https://x/y'), a.key('application/vnd.github.text-match+json', 'https://x/y'))
+  const a = new EtagCache({ maxEntries: 10, maxBytes: 1e6 })
+  t.not(a.key('token one', 'application/json', 'https://x/repos/o/r'), a.key('token two', 'application/json', 'https://x/repos/o/r'))
+  t.equal(a.key('token one', 'application/json', 'https://x/y'), a.key('token one', 'application/json', 'https://x/y'))
+  t.not(a.key('token one', 'application/json', 'https://x/y'), a.key('token one', 'application/vnd.github.text-match+json', 'https://x/y'))
+  t.notMatch(a.key('token one', 'application/json', 'https://x/y'), /one/, 'the key holds a hash of the credential, never the credential')
   t.same(invalidatedBy('/repos/o/r/issues/5/labels'), ['/repos/o/r/issues', '/search/issues'])
   t.same(invalidatedBy('/user'), ['/user'])
 })
@@ -86,7 +87,7 @@ t.test('close() ends the keep-alive pool and the budgets', async (t) => {
 })
 
 t.test('a read in flight during a write does not store its (maybe stale) copy', async (t) => {
-  const cache = new EtagCache({ maxEntries: 10, maxBytes: 1e6 }, 'id')
+  const cache = new EtagCache({ maxEntries: 10, maxBytes: 1e6 })
   let release: (() => void) | undefined
   const inner = async (_url: string, init: UpstreamInit): Promise<Snapshot> => {
     if ((init.method ?? 'GET') === 'GET') await new Promise<void>((resolve) => { release = resolve })
@@ -105,7 +106,7 @@ t.test('a read in flight during a write does not store its (maybe stale) copy', 
 })
 
 t.test('the cache is bounded in bytes as well as entries, and keeps only whole JSON documents', async (t) => {
-  const cache = new EtagCache({ maxEntries: 100, maxBytes: 40_000 }, 'id')
+  const cache = new EtagCache({ maxEntries: 100, maxBytes: 40_000 })
   const json = (bytes: number) => Buffer.from(`[${' '.repeat(bytes - 2)}]`)
   const entry = (n: number, bytes: number) => ({ path: `/repos/o/r/issues/${n}`, etag: `"${n}"`, answer: { status: 200, headers: new Headers(), body: json(bytes) }, checkedAt: 0 })
   for (let n = 1; n <= 8; n++) cache.set(`k${n}`, entry(n, 8_000))

@@ -1,0 +1,62 @@
+// oidc-provider's storage adapter over the Kv store: one JSON record per model and id, plus the
+// indexes the provider asks for (a session by uid, a grant's members so a whole grant can be
+// revoked at once: refresh-token reuse, revocation).
+import type { Adapter, AdapterPayload } from 'oidc-provider'
+import type { Kv } from './kv.js'
+
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest'])
+
+const grantKey = (id: string) => `grant:${id}`
+const uidKey = (uid: string) => `sessionUid:${uid}`
+const userCodeKey = (code: string) => `userCode:${code}`
+
+export function adapterFactory (kv: Kv) {
+  return class KvAdapter implements Adapter {
+    constructor (private readonly model: string) {}
+
+    private key (id: string): string {
+      return `${this.model}:${id}`
+    }
+
+    async upsert (id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+      const key = this.key(id)
+      await kv.set(key, JSON.stringify(payload), expiresIn)
+      if (GRANTABLE.has(this.model) && payload.grantId) await kv.addToSet(grantKey(payload.grantId), key, expiresIn)
+      if (payload.uid !== undefined && this.model === 'Session') await kv.set(uidKey(payload.uid), id, expiresIn)
+      if (payload.userCode !== undefined) await kv.set(userCodeKey(payload.userCode), id, expiresIn)
+    }
+
+    async find (id: string): Promise<AdapterPayload | undefined> {
+      const raw = await kv.get(this.key(id))
+      return raw === undefined ? undefined : JSON.parse(raw) as AdapterPayload
+    }
+
+    async findByUid (uid: string): Promise<AdapterPayload | undefined> {
+      const id = await kv.get(uidKey(uid))
+      return id === undefined ? undefined : await this.find(id)
+    }
+
+    async findByUserCode (userCode: string): Promise<AdapterPayload | undefined> {
+      const id = await kv.get(userCodeKey(userCode))
+      return id === undefined ? undefined : await this.find(id)
+    }
+
+    /** Marks a code or refresh token used; its reuse is what then revokes the grant. */
+    async consume (id: string): Promise<void> {
+      const payload = await this.find(id)
+      if (payload === undefined) return
+      const now = Math.floor(Date.now() / 1000)
+      payload.consumed = now
+      await kv.set(this.key(id), JSON.stringify(payload), typeof payload.exp === 'number' ? Math.max(1, payload.exp - now) : undefined)
+    }
+
+    async destroy (id: string): Promise<void> {
+      await kv.del(this.key(id))
+    }
+
+    async revokeByGrantId (grantId: string): Promise<void> {
+      const members = await kv.members(grantKey(grantId))
+      await kv.del(...members, grantKey(grantId))
+    }
+  }
+}

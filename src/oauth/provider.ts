@@ -1,0 +1,97 @@
+// The OAuth 2.1 authorization server, oidc-provider configured for MCP clients: dynamic client
+// registration (RFC 7591) and Client ID Metadata Documents for public clients, authorization code
+// with PKCE S256 only, exact redirect-URI matching, every token bound to this gateway's /mcp
+// (RFC 8707), short-lived opaque access tokens, refresh tokens rotated on use (a reused one
+// revokes its whole grant), revocation (RFC 7009), `iss` in the authorization response (RFC 9207).
+// Logging in is the interaction in interactions.ts: a consent page, then GitHub's web flow.
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
+import { SCOPES } from '../auth/access.js'
+import { adapterFactory } from './adapter.js'
+import type { OAuthSecrets } from './keys.js'
+import type { Kv } from './kv.js'
+import { errorPage } from './pages.js'
+import type { GitHubLoginMode } from './settings.js'
+
+/** Refresh tokens (and so a sign-in) last 30 days of disuse; access tokens OAUTH_ACCESS_TOKEN_TTL_S. */
+export const REFRESH_TTL_S = 30 * 86_400
+
+/** Where oidc-provider's endpoints live, below PUBLIC_URL. */
+export const ROUTES = {
+  authorization: '/oauth/authorize',
+  token: '/oauth/token',
+  registration: '/oauth/register',
+  revocation: '/oauth/revoke',
+  jwks: '/oauth/jwks',
+  end_session: '/oauth/session/end',
+  code_verification: '/oauth/device',
+  device_authorization: '/oauth/device/auth',
+  introspection: '/oauth/introspect',
+  pushed_authorization_request: '/oauth/par',
+  userinfo: '/oauth/me',
+  backchannel_authentication: '/oauth/backchannel',
+  challenge: '/oauth/challenge',
+} as const
+
+export const INTERACTION_PATH = '/oauth/interaction'
+
+export function createProvider (mode: GitHubLoginMode, kv: Kv, secrets: OAuthSecrets): Provider {
+  const resource = mode.resource
+  const scope = SCOPES.join(' ')
+  const config: Configuration = {
+    adapter: adapterFactory(kv),
+    clients: [],
+    cookies: { keys: secrets.cookies },
+    jwks: { keys: [secrets.signing] },
+    routes: ROUTES,
+    responseTypes: ['code'],
+    scopes: ['openid', 'offline_access', ...SCOPES],
+    claims: { openid: ['sub'] },
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+      id_token_signed_response_alg: 'EdDSA',
+    },
+    // PKCE for every client; oidc-provider knows S256 only, so `plain` is refused.
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      registration: { enabled: true },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: false },
+      userinfo: { enabled: false },
+      // A DPoP-bound token would need a proof on every /mcp request, which the guard does not check.
+      dPoP: { enabled: false },
+      clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => resource,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx: KoaContextWithOIDC, asked: string) => {
+          if (asked !== resource) throw new errors.InvalidTarget(`this server issues tokens for ${resource} only`)
+          return { scope, audience: resource, accessTokenTTL: mode.accessTokenTtlS, accessTokenFormat: 'opaque' }
+        },
+      },
+    },
+    rotateRefreshToken: true,
+    // MCP clients rarely ask for offline_access; a refresh token is what keeps access tokens short.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    expiresWithSession: async () => false,
+    ttl: {
+      AccessToken: mode.accessTokenTtlS,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      Interaction: 600,
+      Session: 600,
+      Grant: REFRESH_TTL_S,
+      RefreshToken: REFRESH_TTL_S,
+    },
+    findAccount: async (_ctx, sub) => ({ accountId: sub, claims: async () => ({ sub }) }),
+    interactions: { url: async (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html'
+      ctx.body = errorPage(String(out.error), typeof out.error_description === 'string' ? out.error_description : '')
+    },
+  }
+  return new Provider(mode.publicUrl, config)
+}
