@@ -13,6 +13,8 @@ export interface BannerInput {
   webhookUrl?: string
   rateLimit: number
   rateWindowMs: number
+  /** Sign-in with (sandbox) GitHub is on: OAuth clients need no key. */
+  oauth?: boolean
 }
 
 export interface Snippet {
@@ -63,7 +65,7 @@ export function clientSnippets ({ url, key }: Pick<BannerInput, 'url' | 'key'>):
 const indent = (text: string) => text.replace(/^/gm, '  ')
 
 export function demoBanner (input: BannerInput): string {
-  const { url, key, sandboxUrl, webhookUrl, rateLimit, rateWindowMs } = input
+  const { url, key, sandboxUrl, webhookUrl, rateLimit, rateWindowMs, oauth } = input
   const snippets = clientSnippets(input).map((s) =>
     `${s.title}:\n${indent(s.json === undefined ? s.command! : JSON.stringify(s.json, null, 2))}\n`)
   return `
@@ -72,7 +74,9 @@ GitHub issues MCP gateway — demo
   MCP endpoint   : ${url}
   API key        : ${key}
   Rate limit     : ${rateLimit} requests per ${rateWindowMs / 1000} s per key (RATE_LIMIT_MAX, RATE_LIMIT_WINDOW_MS)
-${webhookUrl === undefined ? '' : `  Live updates   : the sandbox sends signed webhooks to ${webhookUrl}; subscribe to
+${oauth !== true ? '' : `  Sign in        : OAuth clients may leave the key out (e.g. claude mcp add --transport http ${SERVER_NAME} ${url}):
+                   they are sent to sign in and pick a sandbox user, whose name GitHub then sees
+`}${webhookUrl === undefined ? '' : `  Live updates   : the sandbox sends signed webhooks to ${webhookUrl}; subscribe to
                    issue://octo-org/widgets/1, change it (update_issue, or PATCH the sandbox), and watch
                    notifications/resources/updated arrive on the session's GET stream
 `}

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { startGitHubStandin, SANDBOX_TOKEN } from './github-standin.js'
+import { startGitHubStandin, SANDBOX_OAUTH_APP, SANDBOX_TOKEN } from './github-standin.js'
 import { createSeed } from './seed.js'
 import { rebaseSeed } from './rebase.js'
 import { demoBanner } from './demo-banner.js'
@@ -24,6 +24,19 @@ if (!process.env.RATE_LIMIT_MAX) process.env.RATE_LIMIT_MAX = String(DEMO_RATE_L
 // client subscribed to an issue:// resource hears when it changes.
 process.env.GITHUB_WEBHOOK_SECRET ??= randomBytes(24).toString('base64url')
 
+// Sign in with GitHub as well: the sandbox plays GitHub's web flow (a page to pick a sandbox
+// user), so OAuth clients can connect by URL alone and act as that user. An OAuth setting of the
+// user's own leaves this out.
+const port = process.env.PORT ?? '3001'
+if (!['PUBLIC_URL', 'GITHUB_OAUTH_CLIENT_ID', 'OAUTH_ISSUER'].some((name) => process.env[name])) {
+  const host = process.env.HOST ?? '127.0.0.1'
+  const reach = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+  process.env.PUBLIC_URL = `http://${reach.includes(':') ? `[${reach}]` : reach}:${port}`
+  process.env.GITHUB_WEB_URL = sandbox.url
+  process.env.GITHUB_OAUTH_CLIENT_ID = SANDBOX_OAUTH_APP.clientId
+  process.env.GITHUB_OAUTH_CLIENT_SECRET = SANDBOX_OAUTH_APP.clientSecret
+}
+
 const { start } = await import('../src/server.js')
 const app = await start()
 const { HOST, PORT } = app.config
@@ -35,5 +48,6 @@ sandbox.setWebhook({ url: webhookUrl, secret: process.env.GITHUB_WEBHOOK_SECRET 
 for (const r of sandbox.state.repos) sandbox.pingWebhook(r.owner, r.name)
 
 process.stdout.write(demoBanner({
-  url, key, sandboxUrl: sandbox.url, webhookUrl, rateLimit: app.config.RATE_LIMIT_MAX, rateWindowMs: app.config.RATE_LIMIT_WINDOW_MS
+  url, key, sandboxUrl: sandbox.url, webhookUrl, rateLimit: app.config.RATE_LIMIT_MAX, rateWindowMs: app.config.RATE_LIMIT_WINDOW_MS,
+  oauth: app.config.GITHUB_WEB_URL === sandbox.url,
 }))

@@ -6,6 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js'
 import { freePort } from './spawn.js'
+import { signIn } from './oauth/helpers.js'
 import type { TestContext } from './helper.js'
 
 // Each test spawns processes; on a loaded machine the file needs more than the default budget.
@@ -97,4 +98,16 @@ t.test('a RATE_LIMIT_MAX the user set wins over the demo\'s', async (t) => {
   const key = /API key\s+: (\S+)/.exec(output())?.[1]
   const res = await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'DELETE', headers: { 'X-API-Key': key! } })
   t.equal(res.headers.get('ratelimit-limit'), '7')
+})
+
+t.test('an OAuth client connects to the demo by URL alone, signs in as a sandbox user and acts as them', async (t) => {
+  const { port, output } = await startDemo(t)
+  const url = `http://127.0.0.1:${port}`
+  t.match(output(), /Sign in {8}: OAuth clients may leave the key out/)
+  const { client } = await signIn(t, url, 'carol')
+  t.teardown(() => client.close())
+  const made = await client.callTool({ name: 'create_issue', arguments: { owner: 'octo-org', repo: 'widgets', title: 'Filed from the demo' } })
+  t.notOk(made.isError)
+  const read = await client.callTool({ name: 'get_issue', arguments: { owner: 'octo-org', repo: 'widgets', issue_number: (made.structuredContent as { number: number }).number } })
+  t.equal((read.structuredContent as { author: string }).author, 'carol', 'the sandbox GitHub saw carol, not the service token')
 })
