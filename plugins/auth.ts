@@ -38,7 +38,7 @@ function loadKeys (config: Config): AuthKeys {
     : `AUTH_KEYS_FILE: keys[${i - fromEnv.length}] ("${keys[i].identity.name}")`)
   if (keys.length > 0) return { count: keys.length, verify: createVerifier(keys) }
   // With OAuth on, signed-in users are enough: keys are optional then.
-  if (config.NODE_ENV === 'production' && oauthMode(config) === null) throw new ConfigError(['AUTH_KEYS: no API keys configured (production requires at least one)'])
+  if (config.NODE_ENV === 'production' && oauthMode(config) === null) throw new ConfigError(['AUTH_KEYS: no API keys configured (production requires at least one, or OAuth: GITHUB_OAUTH_CLIENT_ID or OAUTH_ISSUER)'])
   if (config.NODE_ENV !== 'development') return { count: 0, verify: () => null }
 
   const generatedKey = randomBytes(32).toString('base64url')

@@ -13,7 +13,7 @@ const StringEnum = <T extends string>(values: readonly T[], description: string,
 
 export const ConfigSchema = Type.Object(
   {
-    NODE_ENV: StringEnum(['development', 'production', 'test'], '`production` requires AUTH_KEYS or AUTH_KEYS_FILE (or OAuth)', 'development'),
+    NODE_ENV: StringEnum(['development', 'production', 'test'], '`production` requires AUTH_KEYS or AUTH_KEYS_FILE, or OAuth (GITHUB_OAUTH_CLIENT_ID or OAUTH_ISSUER)', 'development'),
     PORT: Int('TCP port to listen on', 3001, 1, 65535),
     HOST: Type.String({ description: 'Bind address (`0.0.0.0` in the container image)', default: '127.0.0.1', minLength: 1 }),
     LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'pino log level', 'info'),
