@@ -97,9 +97,10 @@ async function githubLogin (app: FastifyInstance, mode: GitHubLoginMode) {
   }
   const kv = redis === undefined ? memoryKv() : redisKv(redis, 'mcp-gateway:oauth:')
   const tokens = new SealedTokens(kv, secrets.sealing)
-  const provider = createProvider(mode, kv, secrets)
+  // A revoked grant (revocation, refresh-token reuse, by oidc-provider or by the store's atomic
+  // use check) takes its GitHub token with it.
+  const provider = createProvider(mode, kv, secrets, { grantRevoked: async (grantId) => await tokens.delete(grantId) })
   provider.proxy = app.config.TRUST_PROXY !== 'false'
-  // A revoked grant (revocation, refresh-token reuse) takes its GitHub token with it.
   provider.on('grant.revoked', (_ctx: unknown, grantId: string) => { void tokens.delete(grantId).catch(() => {}) })
   provider.on('server_error', (_ctx: unknown, err: Error) => app.log.error({ err: { message: err.message, name: err.name } }, 'oauth: authorization server error'))
 
