@@ -97,7 +97,7 @@ export const ConfigSchema = Type.Object(
     })),
     OAUTH_ACCESS_TOKEN_TTL_S: Int('Lifetime of the access tokens the gateway\'s OAuth server issues (refresh tokens renew them)', 600, 60, 86400),
     OAUTH_ISSUER: Type.Optional(Type.String({
-      description: 'Resource-server mode: accept JWT access tokens from this existing issuer (JWKS from its discovery document)',
+      description: 'Resource-server mode (docs/oauth.md): accept JWT access tokens from this existing issuer, written exactly as their `iss` (JWKS from its discovery document)',
       pattern: '^https?://[^\\s?#]+$'
     })),
     OAUTH_AUDIENCE: Type.Optional(Type.String({ description: 'Resource-server mode: the audience tokens must carry; default PUBLIC_URL + `/mcp`', minLength: 1 }))
