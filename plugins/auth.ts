@@ -8,6 +8,7 @@ import { assertUnique, createVerifier, parseAuthKeys, type ApiKey, type StoredKe
 import { loadKeyFile } from '../src/auth/key-file.js'
 import { FailureCounter } from '../src/auth/failures.js'
 import { oauthMode } from '../src/oauth/settings.js'
+import type { Verified } from '../src/oauth/issuer.js'
 
 export type { ApiKey } from '../src/auth/keys.js'
 
@@ -37,7 +38,7 @@ function loadKeys (config: Config): AuthKeys {
     : `AUTH_KEYS_FILE: keys[${i - fromEnv.length}] ("${keys[i].identity.name}")`)
   if (keys.length > 0) return { count: keys.length, verify: createVerifier(keys) }
   // With OAuth on, signed-in users are enough: keys are optional then.
-  if (config.NODE_ENV === 'production' && oauthMode(config) === null) throw new ConfigError(['AUTH_KEYS: no API keys configured (production requires at least one)'])
+  if (config.NODE_ENV === 'production' && oauthMode(config) === null) throw new ConfigError(['AUTH_KEYS: no API keys configured (production requires at least one, or OAuth: GITHUB_OAUTH_CLIENT_ID or OAUTH_ISSUER)'])
   if (config.NODE_ENV !== 'development') return { count: 0, verify: () => null }
 
   const generatedKey = randomBytes(32).toString('base64url')
@@ -90,18 +91,26 @@ async function auth (app: FastifyInstance, opts: AuthOptions) {
   // With OAuth on, a 401 says where to sign in (RFC 9728), and a bearer that is no key is a token.
   const oauth = app.hasDecorator('oauth') ? app.oauth : null
 
-  function refuse (request: FastifyRequest, reply: FastifyReply, address: string, status: 401 | 403, invalidToken = false) {
+  type Refusal = 'missing' | 'invalid_key' | 'invalid_token' | 'insufficient_scope'
+
+  function refuse (request: FastifyRequest, reply: FastifyReply, address: string, refusal: Refusal, reason?: string) {
     // Only wrong keys (and tokens) count: a request without any guesses nothing, and counting those
     // would let anyone behind the same NAT or proxy lock everyone else out with keyless requests.
-    if (status === 403 || invalidToken) failures.record(address)
-    metrics?.authFailures.inc({ reason: status === 401 && !invalidToken ? 'missing' : 'invalid' })
-    request.log.info({ authFailure: invalidToken ? 'invalid_token' : status === 401 ? 'missing_key' : 'invalid_key' }, 'authentication failed')
-    if (invalidToken && oauth !== null) {
+    if (refusal === 'invalid_key' || refusal === 'invalid_token') failures.record(address)
+    metrics?.authFailures.inc({ reason: refusal === 'missing' ? 'missing' : 'invalid' })
+    request.log.info({ authFailure: refusal === 'missing' ? 'missing_key' : refusal, ...(reason === undefined ? {} : { reason }) }, 'authentication failed')
+    if (refusal === 'invalid_token' && oauth !== null) {
       return reply.code(401).header('www-authenticate', oauth.challenge('invalid_token')).send({
         error: 'invalid_token', message: 'The access token is invalid, expired or revoked: sign in again (or send a valid API key)'
       })
     }
-    if (status === 401) {
+    // A valid token that grants none of the scopes (RFC 6750 §3.1): the client may ask for them.
+    if (refusal === 'insufficient_scope' && oauth !== null) {
+      return reply.code(403).header('www-authenticate', oauth.challenge('insufficient_scope')).send({
+        error: 'insufficient_scope', message: 'The access token grants neither issues:read nor issues:write: sign in again and grant them'
+      })
+    }
+    if (refusal === 'missing') {
       return reply.code(401).header('www-authenticate', oauth?.challenge() ?? 'Bearer realm="mcp"').send({
         error: 'unauthorized',
         message: oauth === null
@@ -124,22 +133,24 @@ async function auth (app: FastifyInstance, opts: AuthOptions) {
       })
     }
     const credential = presented(request)
-    if (credential === undefined) return refuse(request, reply, address, 401)
+    if (credential === undefined) return refuse(request, reply, address, 'missing')
     const key = app.authKeys.verify(credential.value)
     if (key !== null) {
       request.apiKey = key
       return
     }
-    if (oauth === null || credential.header === 'x-api-key') return refuse(request, reply, address, 403)
-    let caller: ApiKey | null
+    if (oauth === null || credential.header === 'x-api-key') return refuse(request, reply, address, 'invalid_key')
+    let verified: Verified
     try {
-      caller = await oauth.verify(credential.value)
+      verified = await oauth.verify(credential.value)
     } catch (err) {
-      request.log.error({ reason: (err as Error).message }, 'oauth: token store unavailable')
-      return reply.code(503).header('retry-after', '5').send({ error: 'unavailable', message: 'Sign-in store unavailable; retry shortly' })
+      // The token store (Redis) or, in resource-server mode, the issuer's keys cannot be reached.
+      request.log.error({ reason: (err as Error).message }, 'oauth: tokens cannot be checked now')
+      return reply.code(503).header('retry-after', '5').send({ error: 'unavailable', message: 'Sign-in cannot be checked right now; retry shortly' })
     }
-    if (caller === null) return refuse(request, reply, address, 401, true)
-    request.apiKey = caller
+    if (verified.caller === null) return refuse(request, reply, address, 'invalid_token', verified.reason)
+    if (verified.caller.access.scopes.size === 0) return refuse(request, reply, address, 'insufficient_scope')
+    request.apiKey = verified.caller
   })
 }
 

@@ -25,7 +25,7 @@ export function describeProblems (errors: ErrorObject[]): string[] {
   for (const e of errors) {
     const name = e.instancePath.replace(/^\//, '')
     if (e.schemaPath.startsWith('#/then')) continue // summarised by the `if` error below
-    if (e.keyword === 'if') lines.push('AUTH_KEYS (or AUTH_KEYS_FILE) is required when NODE_ENV=production')
+    if (e.keyword === 'if') lines.push('AUTH_KEYS (or AUTH_KEYS_FILE), or OAuth (GITHUB_OAUTH_CLIENT_ID or OAUTH_ISSUER), is required when NODE_ENV=production')
     else if (e.keyword === 'required') lines.push(`${String(e.params.missingProperty)} is required`)
     else if (e.keyword === 'enum') lines.push(`${name} must be one of ${(e.params.allowedValues as string[]).join(', ')}`)
     else lines.push(`${name} ${e.message ?? 'is invalid'}`)

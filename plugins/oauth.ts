@@ -3,14 +3,14 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Redis } from 'ioredis'
 import type Provider from 'oidc-provider'
-import type { ApiKey } from '../src/auth/keys.js'
 import { SCOPES, userAccess } from '../src/auth/access.js'
 import { memoryKv, redisKv } from '../src/oauth/kv.js'
 import { deriveSecrets } from '../src/oauth/keys.js'
 import { createProvider, REFRESH_TTL_S } from '../src/oauth/provider.js'
 import { SealedTokens } from '../src/oauth/sealed-tokens.js'
 import { interactionRoutes } from '../src/oauth/interactions.js'
-import { oauthMode, type OAuthMode } from '../src/oauth/settings.js'
+import { oauthMode, type GitHubLoginMode, type IssuerMode, type OAuthMode } from '../src/oauth/settings.js'
+import { IssuerTokens, type Verified } from '../src/oauth/issuer.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,12 +22,12 @@ declare module 'fastify' {
 /** What the /mcp guard asks of OAuth: who a bearer token stands for, and how to say no. */
 export interface OAuthGuard {
   readonly mode: OAuthMode
-  /** The authorization server itself (oidc-provider), for its events and models. */
-  readonly provider: Provider
-  /** The caller behind an access token; null when the token is not valid for this gateway. */
-  verify (token: string): Promise<ApiKey | null>
-  /** The WWW-Authenticate value of a 401 (RFC 9728 §5.1, RFC 6750 §3). */
-  challenge (error?: 'invalid_token'): string
+  /** The gateway's own authorization server (oidc-provider), for its events and models; null in resource-server mode. */
+  readonly provider: Provider | null
+  /** The caller behind an access token, or why it is not valid for this gateway. Throws when that cannot be known now. */
+  verify (token: string): Promise<Verified>
+  /** The WWW-Authenticate value of a 401 or 403 (RFC 9728 §5.1, RFC 6750 §3). */
+  challenge (error?: 'invalid_token' | 'insufficient_scope'): string
 }
 
 /** RFC 9728 metadata: where clients learn which authorization server to use, and for what. */
@@ -41,20 +41,53 @@ function resourceMetadata (mode: OAuthMode) {
   }
 }
 
+/** Serves the RFC 9728 metadata and builds the guard's challenge, in both modes alike. */
+function protectedResource (app: FastifyInstance, mode: OAuthMode): OAuthGuard['challenge'] {
+  const metadata = resourceMetadata(mode)
+  const sendMetadata = async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.header('access-control-allow-origin', '*').header('cache-control', 'max-age=300').send(metadata)
+  app.get('/.well-known/oauth-protected-resource', sendMetadata)
+  app.get('/.well-known/oauth-protected-resource/mcp', sendMetadata)
+  const resourceMetadataUrl = `${mode.publicUrl}/.well-known/oauth-protected-resource/mcp`
+  const described = {
+    invalid_token: 'The access token is invalid, expired, revoked or for another audience',
+    insufficient_scope: 'The access token grants none of this server\'s scopes',
+  }
+  return (error) => `Bearer resource_metadata="${resourceMetadataUrl}", scope="${SCOPES.join(' ')}"` +
+    (error === undefined ? '' : `, error="${error}", error_description="${described[error]}"`)
+}
+
 const callerId = (grantId: string) => `oauth-${createHash('sha256').update(grantId).digest('hex').slice(0, 16)}`
 
 /**
- * OAuth for /mcp, on when GITHUB_OAUTH_CLIENT_ID/SECRET (the gateway's own authorization server in
- * front of GitHub's login) are set. Serves the protected-resource metadata, the authorization
- * server (oidc-provider, mounted as a Node handler) and its login interaction; the /mcp guard
- * (plugins/auth.ts) asks `app.oauth.verify` about bearer tokens that are not API keys.
+ * OAuth for /mcp, in one of two modes. With GITHUB_OAUTH_CLIENT_ID/SECRET: the gateway's own
+ * authorization server in front of GitHub's login (oidc-provider, mounted as a Node handler) and its
+ * login interaction. With OAUTH_ISSUER: resource-server mode, JWTs from an existing issuer. Both
+ * serve the protected-resource metadata; the /mcp guard (plugins/auth.ts) asks `app.oauth.verify`
+ * about bearer tokens that are not API keys.
  */
 async function oauth (app: FastifyInstance) {
   const mode = oauthMode(app.config)
-  if (mode === null || mode.kind !== 'github') {
-    app.decorate('oauth', null)
-    return
-  }
+  if (mode === null) app.decorate('oauth', null)
+  else if (mode.kind === 'issuer') resourceServer(app, mode)
+  else await githubLogin(app, mode)
+}
+
+/** Resource-server mode: the issuer's JWTs, checked against its published keys (src/oauth/issuer.ts). */
+function resourceServer (app: FastifyInstance, mode: IssuerMode) {
+  const tokens = new IssuerTokens(mode)
+  const challenge = protectedResource(app, mode)
+  app.decorate('oauth', { mode, provider: null, challenge, verify: async (value: string) => await tokens.verify(value) } satisfies OAuthGuard)
+  // Finding the keys early shows a wrong OAUTH_ISSUER in the log at start, not at the first call;
+  // the start does not wait for it, and an issuer down now is asked again later.
+  app.addHook('onReady', async () => {
+    tokens.keys().catch((err: Error) => app.log.warn({ reason: err.message }, 'oauth: issuer discovery failed'))
+  })
+  app.addHook('onClose', async () => tokens.close())
+}
+
+/** The gateway's own authorization server in front of GitHub's login. */
+async function githubLogin (app: FastifyInstance, mode: GitHubLoginMode) {
   const secrets = deriveSecrets(mode.encryptionKey)
   let redis: Redis | undefined
   if (app.config.REDIS_URL !== undefined) {
@@ -64,17 +97,14 @@ async function oauth (app: FastifyInstance) {
   }
   const kv = redis === undefined ? memoryKv() : redisKv(redis, 'mcp-gateway:oauth:')
   const tokens = new SealedTokens(kv, secrets.sealing)
-  const provider = createProvider(mode, kv, secrets)
+  // A revoked grant (revocation, refresh-token reuse, by oidc-provider or by the store's atomic
+  // use check) takes its GitHub token with it.
+  const provider = createProvider(mode, kv, secrets, { grantRevoked: async (grantId) => await tokens.delete(grantId) })
   provider.proxy = app.config.TRUST_PROXY !== 'false'
-  // A revoked grant (revocation, refresh-token reuse) takes its GitHub token with it.
   provider.on('grant.revoked', (_ctx: unknown, grantId: string) => { void tokens.delete(grantId).catch(() => {}) })
   provider.on('server_error', (_ctx: unknown, err: Error) => app.log.error({ err: { message: err.message, name: err.name } }, 'oauth: authorization server error'))
 
-  const metadata = resourceMetadata(mode)
-  const sendMetadata = async (_request: FastifyRequest, reply: FastifyReply) =>
-    reply.header('access-control-allow-origin', '*').header('cache-control', 'max-age=300').send(metadata)
-  app.get('/.well-known/oauth-protected-resource', sendMetadata)
-  app.get('/.well-known/oauth-protected-resource/mcp', sendMetadata)
+  const challenge = protectedResource(app, mode)
 
   // oidc-provider reads its own bodies: this scope leaves them unread.
   await app.register(async function authorizationServer (scope) {
@@ -96,22 +126,20 @@ async function oauth (app: FastifyInstance) {
     })
   })
 
-  const resourceMetadataUrl = `${mode.publicUrl}/.well-known/oauth-protected-resource/mcp`
   const guard: OAuthGuard = {
     mode,
     provider,
-    challenge: (error) => `Bearer resource_metadata="${resourceMetadataUrl}", scope="${SCOPES.join(' ')}"` +
-      (error === undefined ? '' : `, error="${error}", error_description="The access token is invalid, expired, revoked or for another audience"`),
+    challenge,
     async verify (value) {
       const token = await provider.AccessToken.find(value)
-      if (token === undefined || token.isExpired || token.grantId === undefined) return null
+      if (token === undefined || token.isExpired || token.grantId === undefined) return { caller: null, reason: 'unknown, expired or revoked token' }
       // Bound to this gateway's /mcp (RFC 8707): a token for any other audience is not ours to accept.
       const aud: unknown = token.aud
-      if (!(aud === mode.resource || (Array.isArray(aud) && aud.length === 1 && aud[0] === mode.resource))) return null
+      if (!(aud === mode.resource || (Array.isArray(aud) && aud.length === 1 && aud[0] === mode.resource))) return { caller: null, reason: 'another audience' }
       const user = await tokens.get(token.grantId)
-      if (user === null) return null
+      if (user === null) return { caller: null, reason: 'no GitHub sign-in for this grant' }
       const scopes = SCOPES.filter((s) => token.scopes.has(s))
-      return { name: `github:${user.login}`, id: callerId(token.grantId), access: userAccess(scopes, user.credential) }
+      return { caller: { name: `github:${user.login}`, id: callerId(token.grantId), access: userAccess(scopes, user.credential) } }
     },
   }
   app.decorate('oauth', guard)

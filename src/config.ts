@@ -13,7 +13,7 @@ const StringEnum = <T extends string>(values: readonly T[], description: string,
 
 export const ConfigSchema = Type.Object(
   {
-    NODE_ENV: StringEnum(['development', 'production', 'test'], '`production` requires AUTH_KEYS or AUTH_KEYS_FILE (or OAuth)', 'development'),
+    NODE_ENV: StringEnum(['development', 'production', 'test'], '`production` requires AUTH_KEYS or AUTH_KEYS_FILE, or OAuth (GITHUB_OAUTH_CLIENT_ID or OAUTH_ISSUER)', 'development'),
     PORT: Int('TCP port to listen on', 3001, 1, 65535),
     HOST: Type.String({ description: 'Bind address (`0.0.0.0` in the container image)', default: '127.0.0.1', minLength: 1 }),
     LOG_LEVEL: StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'pino log level', 'info'),
@@ -97,7 +97,7 @@ export const ConfigSchema = Type.Object(
     })),
     OAUTH_ACCESS_TOKEN_TTL_S: Int('Lifetime of the access tokens the gateway\'s OAuth server issues (refresh tokens renew them)', 600, 60, 86400),
     OAUTH_ISSUER: Type.Optional(Type.String({
-      description: 'Resource-server mode: accept JWT access tokens from this existing issuer (JWKS from its discovery document)',
+      description: 'Resource-server mode (docs/oauth.md): accept JWT access tokens from this existing issuer, written exactly as their `iss` (JWKS from its discovery document)',
       pattern: '^https?://[^\\s?#]+$'
     })),
     OAUTH_AUDIENCE: Type.Optional(Type.String({ description: 'Resource-server mode: the audience tokens must carry; default PUBLIC_URL + `/mcp`', minLength: 1 }))

@@ -42,7 +42,7 @@ t.test('fail fast: exit 1 naming the variable, before binding a port', async (t)
     [{}, /GITHUB_TOKEN is required/],
     [{ GITHUB_TOKEN: 'x', PORT: '70000' }, /PORT must be <= 65535/],
     [{ GITHUB_TOKEN: 'x', PORT: 'eighty' }, /PORT must be integer/],
-    [{ GITHUB_TOKEN: 'x', NODE_ENV: 'production' }, /AUTH_KEYS \(or AUTH_KEYS_FILE\) is required when NODE_ENV=production/],
+    [{ GITHUB_TOKEN: 'x', NODE_ENV: 'production' }, /AUTH_KEYS \(or AUTH_KEYS_FILE\), or OAuth \(GITHUB_OAUTH_CLIENT_ID or OAUTH_ISSUER\), is required when NODE_ENV=production/],
     [{ GITHUB_TOKEN: 'x', MCP_STATELESS: 'perhaps' }, /MCP_STATELESS must be boolean/],
     [{ GITHUB_TOKEN: 'x', RATE_LIMIT_MAX: '1e', SESSION_IDLE_TTL_MS: '-5' }, /RATE_LIMIT_MAX must be integer[\s\S]*SESSION_IDLE_TTL_MS must be >= 1000/]
   ]

@@ -1,7 +1,7 @@
 // oidc-provider's storage adapter over the Kv store: one JSON record per model and id, plus the
 // indexes the provider asks for (a session by uid, a grant's members so a whole grant can be
 // revoked at once: refresh-token reuse, revocation).
-import type { Adapter, AdapterPayload } from 'oidc-provider'
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider'
 import type { Kv } from './kv.js'
 
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest'])
@@ -9,8 +9,14 @@ const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', '
 const grantKey = (id: string) => `grant:${id}`
 const uidKey = (uid: string) => `sessionUid:${uid}`
 const userCodeKey = (code: string) => `userCode:${code}`
+const usedKey = (key: string) => `used:${key}`
 
-export function adapterFactory (kv: Kv) {
+export interface AdapterHooks {
+  /** A grant was revoked here (a token used twice at once), not by oidc-provider: drop what hangs on it. */
+  grantRevoked?: (grantId: string) => Promise<void>
+}
+
+export function adapterFactory (kv: Kv, hooks: AdapterHooks = {}) {
   return class KvAdapter implements Adapter {
     constructor (private readonly model: string) {}
 
@@ -41,13 +47,30 @@ export function adapterFactory (kv: Kv) {
       return id === undefined ? undefined : await this.find(id)
     }
 
-    /** Marks a code or refresh token used; its reuse is what then revokes the grant. */
+    /**
+     * Marks a code or refresh token used; its reuse is what then revokes the grant. oidc-provider
+     * reads `consumed` first and calls this later, so two requests (on two replicas, or one) could
+     * both find the token unused: the claim is atomic, and the request that loses it is reuse, which
+     * revokes the whole grant as a later reuse would.
+     */
     async consume (id: string): Promise<void> {
       const payload = await this.find(id)
       if (payload === undefined) return
       const now = Math.floor(Date.now() / 1000)
+      const ttlS = typeof payload.exp === 'number' ? Math.max(1, payload.exp - now) : undefined
+      if (!await kv.claim(usedKey(this.key(id)), ttlS)) {
+        if (payload.grantId !== undefined) await this.revokeGrant(payload.grantId)
+        throw new errors.InvalidGrant(`${this.model === 'RefreshToken' ? 'refresh token' : 'grant'} already used`)
+      }
       payload.consumed = now
-      await kv.set(this.key(id), JSON.stringify(payload), typeof payload.exp === 'number' ? Math.max(1, payload.exp - now) : undefined)
+      await kv.set(this.key(id), JSON.stringify(payload), ttlS)
+    }
+
+    /** Every token of the grant, and the grant itself: tokens the race's winner is saving now die with it. */
+    private async revokeGrant (grantId: string): Promise<void> {
+      await this.revokeByGrantId(grantId)
+      await kv.del(`Grant:${grantId}`)
+      await hooks.grantRevoked?.(grantId)
     }
 
     async destroy (id: string): Promise<void> {

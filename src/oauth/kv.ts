@@ -13,6 +13,8 @@ export interface Kv {
   /** Adds to a set kept at least ttlS (the longest member's lifetime). */
   addToSet (key: string, member: string, ttlS?: number): Promise<void>
   members (key: string): Promise<string[]>
+  /** Sets key only if it is absent, atomically (Redis SET NX): true for the one caller that set it. */
+  claim (key: string, ttlS?: number): Promise<boolean>
 }
 
 type Value = string | Set<string>
@@ -33,6 +35,12 @@ export function memoryKv (maxEntries = 20_000): Kv {
       entries.set(key, set, ttl(keep))
     },
     async members (key) { const v = entries.get(key); return v instanceof Set ? [...v] : [] },
+    // No await between the look and the set: one process runs it to the end before any other claim.
+    async claim (key, ttlS) {
+      if (entries.has(key)) return false
+      entries.set(key, '1', ttl(ttlS))
+      return true
+    },
   }
 }
 
@@ -53,5 +61,9 @@ export function redisKv (redis: Redis, prefix: string): Kv {
       await multi.exec()
     },
     async members (key) { return await redis.smembers(k(key)) },
+    async claim (key, ttlS) {
+      const set = ttlS === undefined ? await redis.set(k(key), '1', 'NX') : await redis.set(k(key), '1', 'EX', Math.max(1, Math.ceil(ttlS)), 'NX')
+      return set === 'OK'
+    },
   }
 }

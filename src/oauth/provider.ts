@@ -6,7 +6,7 @@
 // Logging in is the interaction in interactions.ts: a consent page, then GitHub's web flow.
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
 import { SCOPES } from '../auth/access.js'
-import { adapterFactory } from './adapter.js'
+import { adapterFactory, type AdapterHooks } from './adapter.js'
 import type { OAuthSecrets } from './keys.js'
 import type { Kv } from './kv.js'
 import { errorPage } from './pages.js'
@@ -34,11 +34,11 @@ export const ROUTES = {
 
 export const INTERACTION_PATH = '/oauth/interaction'
 
-export function createProvider (mode: GitHubLoginMode, kv: Kv, secrets: OAuthSecrets): Provider {
+export function createProvider (mode: GitHubLoginMode, kv: Kv, secrets: OAuthSecrets, hooks: AdapterHooks = {}): Provider {
   const resource = mode.resource
   const scope = SCOPES.join(' ')
   const config: Configuration = {
-    adapter: adapterFactory(kv),
+    adapter: adapterFactory(kv, hooks),
     clients: [],
     cookies: { keys: secrets.cookies },
     jwks: { keys: [secrets.signing] },

@@ -2,6 +2,7 @@
 // OAuthClientProvider kept in memory, and a cookie-keeping "browser" that clicks through the
 // consent page and the sandbox's GitHub login as a person would.
 import { createServer } from 'node:net'
+import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
@@ -25,13 +26,20 @@ export async function freePort (): Promise<number> {
 
 export interface OAuthGateway { app: FastifyInstance, github: GitHubStandin, url: string }
 
-/** The gateway with OAuth on, listening on loopback (PUBLIC_URL is its own address). */
-export async function oauthGateway (t: TestContext, env: Record<string, string> = {}, github?: GitHubStandin): Promise<OAuthGateway> {
+/**
+ * The gateway with OAuth on, listening on loopback (PUBLIC_URL is its own address). Given `logs`,
+ * it logs there, one JSON line each, at LOG_LEVEL (default trace).
+ */
+export async function oauthGateway (t: TestContext, env: Record<string, string> = {}, github?: GitHubStandin, logs?: string[]): Promise<OAuthGateway> {
   const gh = github ?? await standin(t)
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
+  const level = env.LOG_LEVEL ?? 'trace'
+  const stream = new Writable({ write (chunk, _enc, done) { logs?.push(String(chunk)); done() } })
   const app = await buildApp({
+    logger: logs === undefined ? false : { level, stream },
     env: testEnv(gh, {
+      ...(logs === undefined ? {} : { LOG_LEVEL: level }),
       PUBLIC_URL: url, GITHUB_WEB_URL: gh.url, TOKEN_ENCRYPTION_KEY: ENCRYPTION_KEY,
       GITHUB_OAUTH_CLIENT_ID: SANDBOX_OAUTH_APP.clientId, GITHUB_OAUTH_CLIENT_SECRET: SANDBOX_OAUTH_APP.clientSecret, ...env,
     }),

@@ -56,7 +56,7 @@ t.test('a tampered token, an expired one and one for another audience get 401 in
   t.match((await mcp({ authorization: `Bearer ${tampered}` })).headers.get('www-authenticate'), 'error="invalid_token"')
   // Tokens minted by this server's own models, as the token endpoint would: one for another
   // audience, one already expired; both under alice's live grant.
-  const provider_ = gw.app.oauth!.provider
+  const provider_ = gw.app.oauth!.provider!
   const real = await provider_.AccessToken.find(good)
   const client_ = await provider_.Client.find(real!.clientId!)
   const mint = async (aud: string, expiresIn: number) => {

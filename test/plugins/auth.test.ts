@@ -129,7 +129,8 @@ t.test('no generated key outside development; production without keys refuses to
   t.equal(app.authKeys.count, 0)
   t.equal(app.authKeys.generatedKey, undefined)
   t.equal((await call(app, { 'x-api-key': 'anything' })).statusCode, 403)
-  t.match((await startError({ NODE_ENV: 'production', AUTH_KEYS: ' , ' }))?.message, /^AUTH_KEYS: no API keys configured/)
+  t.match((await startError({ NODE_ENV: 'production', AUTH_KEYS: ' , ' }))?.message, /^AUTH_KEYS: no API keys configured \(production requires at least one, or OAuth: GITHUB_OAUTH_CLIENT_ID or OAUTH_ISSUER\)$/)
+  t.equal(await startError({ NODE_ENV: 'production', AUTH_KEYS: ' , ', PUBLIC_URL: 'https://mcp.example.com', OAUTH_ISSUER: 'https://idp.example.com' }), null, 'with OAuth on, production needs no key')
 })
 
 t.test('closes cleanly', async (t) => {

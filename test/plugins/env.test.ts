@@ -49,7 +49,10 @@ t.test('one line per problem, naming the variable', async (t) => {
   t.same(await problems({ GITHUB_TOKEN: 'x', PORT: 'abc' }), ['PORT must be integer'])
   t.same(await problems({ GITHUB_TOKEN: 'x', MCP_STATELESS: 'maybe' }), ['MCP_STATELESS must be boolean'])
   t.same(await problems({ GITHUB_TOKEN: 'x', LOG_LEVEL: 'verbose' }), ['LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'])
-  t.same(await problems({ GITHUB_TOKEN: 'x', NODE_ENV: 'production' }), ['AUTH_KEYS (or AUTH_KEYS_FILE) is required when NODE_ENV=production'])
+  t.same(await problems({ GITHUB_TOKEN: 'x', NODE_ENV: 'production' }), ['AUTH_KEYS (or AUTH_KEYS_FILE), or OAuth (GITHUB_OAUTH_CLIENT_ID or OAUTH_ISSUER), is required when NODE_ENV=production'])
+  // OAuth, either mode, is enough sign-in for production without API keys.
+  await load({ GITHUB_TOKEN: 'x', NODE_ENV: 'production', PUBLIC_URL: 'https://mcp.example.com', OAUTH_ISSUER: 'https://idp.example.com' })
+  await load({ GITHUB_TOKEN: 'x', NODE_ENV: 'production', PUBLIC_URL: 'https://mcp.example.com', GITHUB_OAUTH_CLIENT_ID: 'id', GITHUB_OAUTH_CLIENT_SECRET: 'secret', TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') })
   t.same(await problems({ GITHUB_TOKEN: 'x', REDIS_URL: 'localhost:6379' }), ['REDIS_URL must match pattern "^rediss?://"'])
   const many = await problems({ PORT: '-1', RATE_LIMIT_MAX: 'lots' })
   t.equal(many.length, 3, 'all problems at once, not only the first')
