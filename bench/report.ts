@@ -1,7 +1,7 @@
 // Turning rounds into results: the median round per server, gateway/baseline ratios, and the
 // targets (docs/benchmarks.md) checked against them. Pure functions; the runner and the tests share them.
 import { failures, type RoundStats } from './cannon.js'
-import type { AgentResult } from './agents/report.js'
+import type { AgentResult, AgentSide } from './agents/report.js'
 import type { MemoryRound } from './memory.js'
 import type { Scenario, ScenarioId } from './scenarios.js'
 
@@ -36,7 +36,7 @@ export interface MemoryResult {
 
 export interface Target { name: string, value: number, goal: string, met: boolean }
 
-export const TARGETS = { p99Ms: 25, memoryRatio: 1 / 5 }
+export const TARGETS = { p99Ms: 25, memoryRatio: 1 / 5, webhookQuotaRatio: 1 / 3 }
 
 export function scenarioResult (scenario: Scenario, baseline: RoundStats[], gateway: RoundStats[], warmupFailures: number): ScenarioResult {
   const b = median(baseline, (s) => s.rps)
@@ -57,6 +57,17 @@ export function memoryResult (baseline: MemoryRound[], gateway: MemoryRound[]): 
   const b = median(baseline, (m) => m.rssPerSession)
   const g = median(gateway, (m) => m.rssPerSession)
   return { baseline: { rounds: baseline, median: b }, gateway: { rounds: gateway, median: g }, ratio: g.rssPerSession / b.rssPerSession }
+}
+
+/** The gateway with webhooks on against the gateway without: a third of the quota, less latency added, no errors. */
+function webhookTargets (without: AgentSide, hooked: AgentSide): Target[] {
+  const quota = without.quotaPer1000 > 0 ? hooked.quotaPer1000 / without.quotaPer1000 : (hooked.quotaPer1000 > 0 ? Infinity : 0)
+  return [
+    { name: 'agent workload, webhooks on: quota per 1,000 calls / without webhooks', value: quota, goal: '≤ 1/3 (0.33)', met: quota <= TARGETS.webhookQuotaRatio },
+    { name: 'agent workload, webhooks on: latency added p50 (ms)', value: hooked.added.p50, goal: `< without webhooks (${without.added.p50.toFixed(1)})`, met: hooked.added.p50 < without.added.p50 },
+    { name: 'agent workload, webhooks on: latency added p99 (ms)', value: hooked.added.p99, goal: `< without webhooks (${without.added.p99.toFixed(1)})`, met: hooked.added.p99 < without.added.p99 },
+    { name: 'agent workload, webhooks on: gateway errors (rate-limited included)', value: hooked.errors, goal: '0', met: hooked.errors === 0 }
+  ]
 }
 
 /** The targets: ratios per scenario, memory, the gateway's p99 in every scenario, no errors. */
@@ -84,5 +95,6 @@ export function evaluateTargets (scenarios: ScenarioResult[], memory: MemoryResu
     const errors = agents.gateway.errors
     targets.push({ name: 'agent workload: gateway errors (rate-limited included)', value: errors, goal: '0', met: errors === 0 })
   }
+  if (agents?.webhooks) targets.push(...webhookTargets(agents.gateway, agents.webhooks))
   return targets
 }

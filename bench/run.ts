@@ -59,7 +59,7 @@ async function memory (githubUrl: string) {
 }
 
 async function main (): Promise<number> {
-  const known = [...SCENARIOS.map((s) => s.id as string), 'memory', 'agent_workload']
+  const known = [...SCENARIOS.map((s) => s.id as string), 'memory', 'agent_workload', 'agent_workload_webhooks']
   const unknown = ONLY.filter((id) => !known.includes(id))
   if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')} (known: ${known.join(', ')})`)
   const github = await start('github-standin', 'bench/children/standin.ts', {})
@@ -67,7 +67,11 @@ async function main (): Promise<number> {
   const scenarios = [...await throughput(github.url, false), ...await throughput(github.url, true)]
   const mem = selected('memory') ? await memory(github.url) : undefined
   await stop(github)
-  const agents = selected('agent_workload') ? await agentWorkload(start, stop, { baseline: BASELINE, gateway: GATEWAY }) : undefined
+  // With webhooks, the workload runs all three servers: the row is judged against the gateway without them.
+  const withWebhooks = selected('agent_workload_webhooks')
+  const agents = selected('agent_workload') || withWebhooks
+    ? await agentWorkload(start, stop, { baseline: BASELINE, gateway: GATEWAY }, withWebhooks)
+    : undefined
 
   const cpu = cpus()
   const results: BenchResults = {
@@ -99,7 +103,8 @@ async function main (): Promise<number> {
   // bench failure; the gateway's are.
   const failed = [
     ...scenarios.filter((s) => s.failures > 0).map((s) => `${s.id} (${s.failures})`),
-    ...(agents && agents.gateway.errors > 0 ? [`agent_workload, gateway (${agents.gateway.errors})`] : [])
+    ...(agents && agents.gateway.errors > 0 ? [`agent_workload, gateway (${agents.gateway.errors})`] : []),
+    ...(agents?.webhooks && agents.webhooks.errors > 0 ? [`agent_workload_webhooks, gateway (${agents.webhooks.errors})`] : [])
   ]
   if (failed.length > 0) {
     log(`\nBENCH FAILED: errors, non-2xx or wrong answers in ${failed.join(', ')}`)
