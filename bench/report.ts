@@ -4,6 +4,7 @@ import { failures, type RoundStats } from './cannon.js'
 import type { AgentResult, AgentSide } from './agents/report.js'
 import type { MemoryRound } from './memory.js'
 import type { Scenario, ScenarioId } from './scenarios.js'
+import type { WebhookDelayResult } from './webhook-delay.js'
 
 /** The median element by `value` (the lower one for an even count), so a reported round is real. */
 export function median<T> (items: T[], value: (item: T) => number): T {
@@ -36,7 +37,7 @@ export interface MemoryResult {
 
 export interface Target { name: string, value: number, goal: string, met: boolean }
 
-export const TARGETS = { p99Ms: 25, memoryRatio: 1 / 5, webhookQuotaRatio: 1 / 3 }
+export const TARGETS = { p99Ms: 25, memoryRatio: 1 / 5, webhookQuotaRatio: 1 / 3, webhookDelayP99Ms: 1000 }
 
 export function scenarioResult (scenario: Scenario, baseline: RoundStats[], gateway: RoundStats[], warmupFailures: number): ScenarioResult {
   const b = median(baseline, (s) => s.rps)
@@ -71,7 +72,7 @@ function webhookTargets (without: AgentSide, hooked: AgentSide): Target[] {
 }
 
 /** The targets: ratios per scenario, memory, the gateway's p99 in every scenario, no errors. */
-export function evaluateTargets (scenarios: ScenarioResult[], memory: MemoryResult | undefined, agents?: AgentResult): Target[] {
+export function evaluateTargets (scenarios: ScenarioResult[], memory: MemoryResult | undefined, agents?: AgentResult, delay?: WebhookDelayResult): Target[] {
   const targets: Target[] = []
   for (const s of scenarios) {
     if (s.minRatio !== undefined) {
@@ -96,5 +97,11 @@ export function evaluateTargets (scenarios: ScenarioResult[], memory: MemoryResu
     targets.push({ name: 'agent workload: gateway errors (rate-limited included)', value: errors, goal: '0', met: errors === 0 })
   }
   if (agents?.webhooks) targets.push(...webhookTargets(agents.gateway, agents.webhooks))
+  if (delay) {
+    targets.push(
+      { name: 'webhook → notification on the other replica: p99 (ms)', value: delay.delay.p99, goal: `< ${TARGETS.webhookDelayP99Ms} ms`, met: delay.missed === 0 && delay.delay.p99 < TARGETS.webhookDelayP99Ms },
+      { name: 'webhook → notification on the other replica: notifications missed', value: delay.missed, goal: '0', met: delay.missed === 0 }
+    )
+  }
   return targets
 }
