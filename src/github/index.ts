@@ -72,6 +72,7 @@ export function createGitHubDomain (opts: GitHubDomainOptions, client?: GitHubCl
       gh.invalidate(change.stale)
       // Tool runs in flight may have read what changed: later calls start their own (as after a write).
       if (change.stale.length > 0) catalog.shared.forgetInFlight()
+      for (const part of parts) part.invalidate?.(change.stale)
       if (change.live !== null) freshness?.heard(change.live, change.partialHook === undefined ? undefined : { partialHook: change.partialHook })
       return catalog.updates.publish(change.topics)
     },
