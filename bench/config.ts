@@ -35,6 +35,16 @@ export const AGENTS = {
   editsPerSecond: positiveInt('BENCH_AGENT_EDITS_PER_SECOND', 2)
 }
 
+/** webhook_delay: a delivery to one replica, its notification on the other (bench/webhook-delay.ts). */
+export const WEBHOOK_DELAY = {
+  /** Clients subscribed on replica A, each with its GET stream open. */
+  subscribers: positiveInt('BENCH_WEBHOOK_SUBSCRIBERS', 50),
+  /** Measured deliveries posted to replica B, one at a time. */
+  deliveries: positiveInt('BENCH_WEBHOOK_DELIVERIES', 200),
+  /** Un-measured deliveries first (connections, JIT). */
+  warmup: 10
+}
+
 /** BENCH_ONLY=get_issue,memory runs a subset (scenario ids, or `memory`); unset runs everything. */
 export const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean)
 export const selected = (id: string): boolean => ONLY.length === 0 || ONLY.includes(id)

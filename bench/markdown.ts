@@ -2,6 +2,7 @@
 import { agentTable, type AgentResult } from './agents/report.js'
 import type { RoundStats } from './cannon.js'
 import type { MemoryResult, ScenarioResult, Target } from './report.js'
+import type { WebhookDelayResult } from './webhook-delay.js'
 
 export interface Machine {
   node: string, cpus: number, cpuModel: string, platform: string, memoryGiB: number
@@ -18,6 +19,7 @@ export interface BenchResults {
   scenarios: ScenarioResult[]
   memory?: MemoryResult
   agents?: AgentResult
+  webhookDelay?: WebhookDelayResult
   targets: Target[]
 }
 
@@ -50,6 +52,14 @@ export function memoryTable (m: MemoryResult): string {
     '|---|---:|---:|---:|---|',
     `| RSS delta / session | ${kib(b.rssPerSession)} | ${kib(g.rssPerSession)} | **${m.ratio.toFixed(3)}** | ≤ 0.20 ${verdict} |`,
     `| heapUsed delta / session | ${kib(b.heapPerSession)} | ${kib(g.heapPerSession)} | ${(g.heapPerSession / b.heapPerSession).toFixed(3)} | — |`
+  ].join('\n')
+}
+
+export function webhookDelayTable (d: WebhookDelayResult): string {
+  return [
+    `| webhook → client notification across two replicas (${d.subscribers} subscribers on A, ${n0(d.deliveries)} deliveries to B) | p50 | p99 | max | notified | missed |`,
+    '|---|---:|---:|---:|---:|---:|',
+    `| POST to replica B → \`notifications/resources/updated\` on A's GET stream, ms | **${n1(d.delay.p50)}** | **${n1(d.delay.p99)}** | ${n1(d.delay.max)} | ${n0(d.notified)} | ${n0(d.missed)} |`
   ].join('\n')
 }
 
@@ -90,6 +100,8 @@ ${r.scenarios.length > 0 ? throughputTable(r.scenarios) : '_throughput scenarios
 ${r.memory ? memoryTable(r.memory) : '_memory scenario not run_'}
 
 ${r.agents ? agentTable(r.agents) : '_agent workload not run_'}
+
+${r.webhookDelay ? webhookDelayTable(r.webhookDelay) : '_webhook delay not run_'}
 
 ## Targets
 

@@ -13,6 +13,7 @@ import { runScenario, type Pair } from './phases.js'
 import { ROOT, startChild, type Child } from './procs.js'
 import { evaluateTargets, memoryResult, type ScenarioResult } from './report.js'
 import { SCENARIOS } from './scenarios.js'
+import { webhookDelay } from './webhook-delay.js'
 
 const started = Date.now()
 const loadStart = loadavg()[0]
@@ -59,7 +60,7 @@ async function memory (githubUrl: string) {
 }
 
 async function main (): Promise<number> {
-  const known = [...SCENARIOS.map((s) => s.id as string), 'memory', 'agent_workload']
+  const known = [...SCENARIOS.map((s) => s.id as string), 'memory', 'agent_workload', 'agent_workload_webhooks', 'webhook_delay']
   const unknown = ONLY.filter((id) => !known.includes(id))
   if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')} (known: ${known.join(', ')})`)
   const github = await start('github-standin', 'bench/children/standin.ts', {})
@@ -67,7 +68,12 @@ async function main (): Promise<number> {
   const scenarios = [...await throughput(github.url, false), ...await throughput(github.url, true)]
   const mem = selected('memory') ? await memory(github.url) : undefined
   await stop(github)
-  const agents = selected('agent_workload') ? await agentWorkload(start, stop, { baseline: BASELINE, gateway: GATEWAY }) : undefined
+  // With webhooks, the workload runs all three servers: the row is judged against the gateway without them.
+  const withWebhooks = selected('agent_workload_webhooks')
+  const agents = selected('agent_workload') || withWebhooks
+    ? await agentWorkload(start, stop, { baseline: BASELINE, gateway: GATEWAY }, withWebhooks)
+    : undefined
+  const delay = selected('webhook_delay') ? await webhookDelay(start, stop) : undefined
 
   const cpu = cpus()
   const results: BenchResults = {
@@ -83,7 +89,8 @@ async function main (): Promise<number> {
     scenarios,
     memory: mem,
     agents,
-    targets: evaluateTargets(scenarios, mem, agents)
+    webhookDelay: delay,
+    targets: evaluateTargets(scenarios, mem, agents, delay)
   }
   const markdown = resultsMarkdown(results)
   process.stdout.write(`\n${markdown}\n`)
@@ -99,7 +106,9 @@ async function main (): Promise<number> {
   // bench failure; the gateway's are.
   const failed = [
     ...scenarios.filter((s) => s.failures > 0).map((s) => `${s.id} (${s.failures})`),
-    ...(agents && agents.gateway.errors > 0 ? [`agent_workload, gateway (${agents.gateway.errors})`] : [])
+    ...(agents && agents.gateway.errors > 0 ? [`agent_workload, gateway (${agents.gateway.errors})`] : []),
+    ...(agents?.webhooks && agents.webhooks.errors > 0 ? [`agent_workload_webhooks, gateway (${agents.webhooks.errors})`] : []),
+    ...(delay && delay.missed > 0 ? [`webhook_delay (${delay.missed} notifications missed)`] : [])
   ]
   if (failed.length > 0) {
     log(`\nBENCH FAILED: errors, non-2xx or wrong answers in ${failed.join(', ')}`)

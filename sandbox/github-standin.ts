@@ -14,7 +14,7 @@ import { sendBroken, type WireFault, type WireFaultKind } from './wire-faults.js
 import { createSeed } from './seed.js'
 import { SandboxHook, type Delivery, type HookTarget } from './webhooks.js'
 import { OAuthWeb } from './oauth-web.js'
-import type { SeedData } from './types.js'
+import type { SeedData, SeedIssue } from './types.js'
 
 export type { SeedData } from './types.js'
 export type { WireFault } from './wire-faults.js'
@@ -86,6 +86,11 @@ export interface GitHubStandin {
   setWebhook(target: HookTarget | null): void
   /** Sends a ping for the repository, as GitHub does when a hook is created. */
   pingWebhook(owner: string, repo: string): void
+  /**
+   * Sends the deliveries for a change made to `state` directly, as GitHub does for someone else's
+   * edit: `before` is a copy of issue `before.number` taken before the change.
+   */
+  announceIssueChange(owner: string, repo: string, before: SeedIssue): void
   /** Every delivery sent, in order, with the receiver's status. */
   deliveries: Delivery[]
   /** Resolves once every delivery queued so far was answered. */
@@ -238,6 +243,11 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     pingWebhook(owner, name) {
       const repo = state.repos.find((r) => r.owner.toLowerCase() === owner.toLowerCase() && r.name.toLowerCase() === name.toLowerCase())
       if (repo) hook.ping(repo)
+    },
+    announceIssueChange(owner, name, before) {
+      const repo = state.repos.find((r) => r.owner.toLowerCase() === owner.toLowerCase() && r.name.toLowerCase() === name.toLowerCase())
+      const issue = repo?.issues.find((i) => i.number === before.number)
+      if (repo && issue) hook.issueEdited(repo, before, issue)
     },
     deliveries: hook.deliveries,
     webhooksIdle: () => hook.idle(),

@@ -105,6 +105,16 @@ export class SandboxHook {
   }
 
   /**
+   * What changed in an issue between two copies of it, new comments included: the deliveries for
+   * an edit made to the data directly (someone else's edit on GitHub, not through the API).
+   */
+  issueEdited (repo: SeedRepo, before: SeedIssue, after: SeedIssue): void {
+    this.issueChanged(repo, before, after)
+    const known = new Set(before.comments.map((c) => c.id))
+    for (const c of after.comments) if (!known.has(c.id)) this.comment(repo, after, c)
+  }
+
+  /**
    * Call before the stand-in handles a write; call what it returns with the answer's status: the
    * deliveries for what the write changed (issues opened or changed, comments, labels created).
    */

@@ -1,8 +1,9 @@
-// The agent workload, baseline then gateway, against its own stand-in (GitHub's latency, secondary
-// limits, people editing). For each server: every tool checked once, the agents' sessions opened,
-// a warm-up, fresh secondary-limit windows, the measured run with the stand-in's usage read before
-// and after, the sessions closed.
-import type { FreshLimitsMessage, UsageMessage } from '../children/agent-standin.js'
+// The agent workload, baseline then gateway (then, when asked, the gateway with webhooks on),
+// against its own stand-in (GitHub's latency, secondary limits, people editing). For each server:
+// every tool checked once, the agents' sessions opened, a warm-up, fresh secondary-limit windows,
+// the measured run with the stand-in's usage read before and after, the sessions closed.
+import { randomBytes } from 'node:crypto'
+import type { FreshLimitsMessage, UsageMessage, WebhookMessage, WebhookSetMessage } from '../children/agent-standin.js'
 import { AGENTS, BENCH, serverEnv } from '../config.js'
 import { closeSession, openSession, post } from '../mcp-http.js'
 import type { Child } from '../procs.js'
@@ -48,18 +49,42 @@ async function measure (github: Child, server: Child): Promise<AgentSide> {
   return side
 }
 
-export async function agentWorkload (start: Start, stop: Stop, entries: { baseline: string, gateway: string }): Promise<AgentResult> {
+/**
+ * The gateway with GITHUB_WEBHOOK_SECRET (WEBHOOK_FRESHNESS_MS at its default), the stand-in's
+ * hook pointed at it: a ping first, as GitHub sends when a hook is created, then a signed delivery
+ * for every change, the agents' updates and the people's edits alike. The hook is removed after.
+ */
+async function measureWithWebhooks (github: Child, start: Start, stop: Stop, entry: string): Promise<AgentSide> {
+  const secret = randomBytes(32).toString('hex')
+  const gateway = await start('gateway+webhooks', entry, { ...serverEnv(github.url, false), GITHUB_WEBHOOK_SECRET: secret })
+  const hook = (target: WebhookMessage['target']) => {
+    const message: WebhookMessage = { type: 'webhook', target }
+    return github.ask<WebhookSetMessage>(message, 'webhook-set')
+  }
+  const { pingStatus } = await hook({ url: `${gateway.url}/webhooks/github`, secret })
+  if (pingStatus !== 200) throw new Error(`the gateway answered the stand-in's webhook ping with ${pingStatus}`)
+  try {
+    return await measure(github, gateway)
+  } finally {
+    await hook(null)
+    await stop(gateway)
+  }
+}
+
+export async function agentWorkload (start: Start, stop: Stop, entries: { baseline: string, gateway: string }, withWebhooks: boolean): Promise<AgentResult> {
   const github = await start('agent-standin', 'bench/children/agent-standin.ts', {
     STANDIN_LATENCY_MS: String(AGENTS.latencyMs), STANDIN_EDITS_PER_SECOND: String(AGENTS.editsPerSecond)
   })
   log(`agent_workload: stand-in at ${github.url}; ${AGENTS.agents} agents, ${AGENTS.seconds} s per server`)
   const baseline = await start('baseline', entries.baseline, serverEnv(github.url, false))
   const gateway = await start('gateway', entries.gateway, serverEnv(github.url, false))
-  const result = {
+  const result: AgentResult = {
     settings: { ...AGENTS },
     baseline: await measure(github, baseline),
     gateway: await measure(github, gateway)
   }
-  await stop(baseline, gateway, github)
+  await stop(baseline, gateway)
+  if (withWebhooks) result.webhooks = await measureWithWebhooks(github, start, stop, entries.gateway)
+  await stop(github)
   return result
 }

@@ -26,7 +26,13 @@ export interface AgentSide {
 }
 
 export interface AgentSettings { agents: number, seconds: number, latencyMs: number, editsPerSecond: number }
-export interface AgentResult { settings: AgentSettings, baseline: AgentSide, gateway: AgentSide }
+export interface AgentResult {
+  settings: AgentSettings
+  baseline: AgentSide
+  gateway: AgentSide
+  /** The gateway with webhooks on (agent_workload_webhooks), when it ran. */
+  webhooks?: AgentSide
+}
 
 /** Nearest-rank percentile (a value that occurred), 0 for no values. */
 export function percentile (values: number[], p: number): number {
@@ -75,16 +81,17 @@ const n0 = (x: number) => Math.round(x).toLocaleString('en-US')
 const ms = (x: number) => x.toFixed(1)
 
 export function agentTable (r: AgentResult): string {
-  const { baseline: b, gateway: g, settings: s } = r
-  const row = (name: string, f: (side: AgentSide) => string) => `| ${name} | ${f(b)} | ${f(g)} |`
-  const tools = [...new Set([...Object.keys(b.byTool), ...Object.keys(g.byTool)])]
+  const { settings: s } = r
+  const sides = [r.baseline, r.gateway, ...(r.webhooks ? [r.webhooks] : [])]
+  const row = (name: string, f: (side: AgentSide) => string) => `| ${name} | ${sides.map(f).join(' | ')} |`
+  const tools = [...new Set(sides.flatMap((x) => Object.keys(x.byTool)))]
   const tool = (side: AgentSide, name: string) => {
     const t = side.byTool[name]
     return t ? `${ms(t.p50)} / ${ms(t.p99)} (${n0(t.calls)})` : '—'
   }
   return [
-    `| agent workload (${s.agents} agents, ${s.seconds} s, GitHub answering after ${s.latencyMs} ms, ${s.editsPerSecond} edits/s) | baseline | gateway |`,
-    '|---|---:|---:|',
+    `| agent workload (${s.agents} agents, ${s.seconds} s, GitHub answering after ${s.latencyMs} ms, ${s.editsPerSecond} edits/s) | baseline | gateway |${r.webhooks ? ' gateway, webhooks on |' : ''}`,
+    `|---|${sides.map(() => '---:').join('|')}|`,
     row('tool calls (per second)', (x) => `${n0(x.calls)} (${x.callsPerSecond.toFixed(1)}/s)`),
     row('**GitHub quota per 1,000 tool calls**', (x) => `**${n0(x.quotaPer1000)}**`),
     row('upstream requests: spent quota / 304 / secondary-limit 403', (x) => `${n0(x.usage.quotaSpent)} / ${n0(x.usage.notModified)} / ${n0(x.usage.secondaryLimited)}`),

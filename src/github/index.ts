@@ -35,8 +35,9 @@ export interface GitHubDomain {
   close (): Promise<void>
   stats (): GitHubStats
   /**
-   * What a verified webhook delivery changed, on this replica: drops the stale cached answers,
-   * notes the live hook, and tells the subscribed sessions. Returns how many sessions were told.
+   * What a verified webhook delivery changed, on this replica: drops the stale cached answers and
+   * unregisters the reads and tool runs in flight (a call from now on never joins one that began
+   * before the change), notes the live hook, and tells the subscribed sessions. Returns how many sessions were told.
    */
   apply (change: Change): number
   /** Who a user credential belongs to (GET /user through the one Octokit): for OAuth sign-in. */
@@ -69,6 +70,9 @@ export function createGitHubDomain (opts: GitHubDomainOptions, client?: GitHubCl
     viewer,
     apply (change) {
       gh.invalidate(change.stale)
+      // Tool runs in flight may have read what changed: later calls start their own (as after a write).
+      if (change.stale.length > 0) catalog.shared.forgetInFlight()
+      for (const part of parts) part.invalidate?.(change.stale)
       if (change.live !== null) freshness?.heard(change.live, change.partialHook === undefined ? undefined : { partialHook: change.partialHook })
       return catalog.updates.publish(change.topics)
     },

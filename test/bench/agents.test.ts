@@ -1,7 +1,10 @@
 import t from 'tap'
 import { startGitHubStandin, SANDBOX_TOKEN, type StandinUsage } from '../../sandbox/github-standin.js'
 import { listenBaseline } from './baseline-server.js'
-import type { FreshLimitsMessage, UsageMessage } from '../../bench/children/agent-standin.js'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { verify } from '@octokit/webhooks-methods'
+import type { FreshLimitsMessage, UsageMessage, WebhookMessage, WebhookSetMessage } from '../../bench/children/agent-standin.js'
 import { API_KEY } from '../../bench/config.js'
 import { startChild } from '../../bench/procs.js'
 import { closeAgents, driveAgents, judge, openAgents, type CallSample } from '../../bench/agents/drive.js'
@@ -72,7 +75,12 @@ t.test('rows: quota per 1,000 calls from the stand-in, latency added over GitHub
   t.same(side.byTool.search_issues, { calls: 3, p50: 2000, p99: 3000 })
   t.same(side.examples, ['secondary', 'boom'])
   const table = agentTable({ settings: { agents: 20, seconds: 20, latencyMs: 60, editsPerSecond: 2 }, baseline: side, gateway: side })
-  t.match(table, /\| \*\*GitHub quota per 1,000 tool calls\*\* \| \*\*250\*\* \| \*\*250\*\* \|/)
+  t.match(table, /\| \*\*GitHub quota per 1,000 tool calls\*\* \| \*\*250\*\* \| \*\*250\*\* \|\n/)
+  t.notMatch(table, /webhooks/, 'no webhooks column when that side did not run')
+  const cheaper = agentSide(samples, { ...usage, quotaSpent: 20 }, 20, 60)
+  const hooked = agentTable({ settings: { agents: 20, seconds: 20, latencyMs: 60, editsPerSecond: 2 }, baseline: side, gateway: side, webhooks: cheaper })
+  t.match(hooked, /\| baseline \| gateway \| gateway, webhooks on \|\n\|---\|---:\|---:\|---:\|/)
+  t.match(hooked, /\| \*\*GitHub quota per 1,000 tool calls\*\* \| \*\*250\*\* \| \*\*250\*\* \| \*\*50\*\* \|/)
   t.match(table, /latency added over GitHub's\*\* p50 \/ p99 ms \(call − 60 ms\) \| \*\*3\.0 \/ 4\.0\*\*/)
   t.match(table, /errors \(of which rate-limited by GitHub\) \| 2 \(1\) \|/)
 })
@@ -93,6 +101,15 @@ t.test('a person\'s edit changes the issue\'s ETag, so a revalidation gets a 200
     t.equal((await get({ 'if-none-match': tag })).status, 200, `edit ${edit} changed the ETag`)
   }
   t.equal(repo.issues[0].comments.at(-1)?.id, 90_000_002, 'every third edit is a new comment')
+})
+
+t.test('an edit returns the issue as it was, for the webhook GitHub would send', async (t) => {
+  const repo = agentSeed().repos.find((r) => r.name === FLEET.repo)!
+  const was = structuredClone(repo.issues[0])
+  const before = editOnce(repo, 0, () => 0, 1)
+  t.same(before, was, 'a copy from before the edit')
+  t.not(repo.issues[0].body, was.body, 'the issue itself changed')
+  t.not(before, repo.issues[0])
 })
 
 t.test('a short drive against the baseline: every call answered, every answer one quota-spending request', async (t) => {
@@ -127,11 +144,28 @@ t.test('targets: the gateway\'s agent-workload errors must be zero; the per-requ
   t.match(verdict(0), { value: 0, met: true }, 'the baseline\'s errors do not count against the gateway')
   t.match(verdict(1), { value: 1, met: false })
 
+  t.notOk(evaluateTargets([], undefined, { settings, baseline: side(5), gateway: side(0) }).some((x) => /webhooks/.test(x.name)), 'no webhook rows unless that side ran')
+
   const spread = SCENARIOS.find((s) => s.id === 'get_issue_spread')!
   const stats = (rps: number) => ({ requests: rps, seconds: 1, rps, p50: 1, p99: 2, errors: 0, non2xx: 0, wrong: 0 })
   const row = (ratio: number) => evaluateTargets([scenarioResult(spread, [stats(100)], [stats(100 * ratio)], 0)], undefined)[0]
   t.match(row(2.1), { goal: '≥ 2×', met: true })
   t.match(row(1.9), { met: false })
+})
+
+t.test('targets with webhooks on: at most a third of the quota without them, less latency added, no errors', async (t) => {
+  const settings = { agents: 1, seconds: 1, latencyMs: 60, editsPerSecond: 2 }
+  const side = (quotaSpent: number, ms: number, errors = 0) => agentSide(Array.from({ length: 100 }, (_, i): CallSample => ({ tool: 'get_issue', ms, outcome: i < errors ? 'error' : 'ok' })), { requests: 0, quotaSpent, notModified: 0, secondaryLimited: 0 }, 1, 60)
+  const rows = (webhooks: ReturnType<typeof side>) => evaluateTargets([], undefined, { settings, baseline: side(100, 70), gateway: side(45, 90), webhooks })
+    .filter((x) => /webhooks on/.test(x.name))
+  const good = rows(side(15, 80))
+  t.equal(good.length, 4)
+  t.ok(good.every((x) => x.met), 'a third of the quota, less latency, no errors')
+  t.match(good[0], { value: 1 / 3, goal: '≤ 1/3 (0.33)' })
+  t.match(good[1], { value: 20, goal: '< without webhooks (30.0)' })
+  t.same(rows(side(16, 80)).map((x) => x.met), [false, true, true, true], 'more than a third of the quota misses')
+  t.same(rows(side(15, 90)).map((x) => x.met), [true, false, false, true], 'no less latency added misses')
+  t.same(rows(side(15, 80, 1)).map((x) => x.met), [true, true, true, false], 'an error misses')
 })
 
 t.test('the agent stand-in child: fleet seed, secondary limits on, usage and fresh windows over IPC', async (t) => {
@@ -158,4 +192,32 @@ t.test('the agent stand-in holds every answer back by its latency (a race, no cl
   t.equal(first, 'fast answered')
   await slow.stop()
   t.equal(await held, 'slow cut off', 'the held answer never came')
+})
+
+t.test('the agent stand-in child with a hook: a ping first, then signed deliveries for the people\'s edits; none once removed', async (t) => {
+  const got: Array<{ event: string, body: string, signature: string }> = []
+  const receiver = createServer((req, res) => {
+    let body = ''
+    req.on('data', (c) => { body += c })
+    req.on('end', () => { got.push({ event: String(req.headers['x-github-event']), body, signature: String(req.headers['x-hub-signature-256']) }); res.writeHead(200).end() })
+  })
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise((resolve) => receiver.close(resolve)))
+  const child = await startChild('agent-standin', 'bench/children/agent-standin.ts', { STANDIN_LATENCY_MS: '1', STANDIN_EDITS_PER_SECOND: '20' })
+  t.teardown(() => child.stop())
+  const hook = (target: WebhookMessage['target']) => {
+    const message: WebhookMessage = { type: 'webhook', target }
+    return child.ask<WebhookSetMessage>(message, 'webhook-set')
+  }
+  const secret = 'bench-hook-secret-0123456789'
+  t.match(await hook({ url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/github`, secret }), { pingStatus: 200 })
+  t.equal(got[0]?.event, 'ping', 'the ping comes first')
+  t.match(JSON.parse(got[0].body), { repository: { full_name: 'octo-org/fleet' } })
+  while (got.length < 6) await new Promise((resolve) => setTimeout(resolve, 20))
+  t.ok(got.slice(1).every((d) => d.event === 'issues' || d.event === 'issue_comment'), 'the people\'s edits, as issues and issue_comment events')
+  for (const d of got) t.ok(await verify(secret, d.body, d.signature), `${d.event} signed`)
+  t.match(await hook(null), { pingStatus: 0 })
+  const sent = got.length
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  t.equal(got.length, sent, 'no deliveries without a hook')
 })

@@ -72,3 +72,21 @@ t.test('without a hook nothing is sent; an unreachable receiver is recorded, not
   await gh.webhooksIdle()
   t.match(gh.deliveries, [{ event: 'issues', action: 'edited', status: 0 }])
 })
+
+t.test('an edit made to the data directly (someone else\'s, not through the API) is announced as GitHub would', async (t) => {
+  const hook = await receiver(t)
+  const gh = await startGitHubStandin({ webhook: { url: hook.url, secret: SECRET } })
+  t.teardown(() => gh.close())
+  const issue = gh.state.repos.find((r) => r.name === 'widgets')!.issues.find((i) => i.number === 3)!
+  const before = structuredClone(issue)
+  issue.body = 'Rewritten by someone else'
+  issue.comments.push({ id: 77_000_001, user: 'carol', body: 'Me too', created_at: issue.created_at, updated_at: issue.created_at, author_association: 'CONTRIBUTOR' })
+  gh.announceIssueChange('Octo-Org', 'widgets', before)
+  gh.announceIssueChange('octo-org', 'no-such-repo', before)
+  await gh.webhooksIdle()
+  const seen = hook.got.map((d) => `${String(d.headers['x-github-event'])}.${(JSON.parse(d.body) as { action: string }).action}`)
+  t.same(seen, ['issues.edited', 'issue_comment.created'], 'the body edit, then the new comment; nothing for an unknown repository')
+  t.match(JSON.parse(hook.got[0].body), { issue: { number: 3, body: 'Rewritten by someone else' }, changes: { body: { from: before.body ?? '' } } })
+  t.match(JSON.parse(hook.got[1].body), { comment: { id: 77_000_001, body: 'Me too' }, issue: { number: 3 } })
+  for (const d of hook.got) t.ok(await verify(SECRET, d.body, String(d.headers['x-hub-signature-256'])))
+})

@@ -1,6 +1,7 @@
 // completion/complete for owner, repo and issue numbers, answered from cheap GitHub listings
 // (the token's own repositories, a repository's open issues), memoized for a minute and always
-// filtered through the key's repository allowlist.
+// filtered through the key's repository allowlist. A webhook's change to a repository's issues
+// drops its memoized numbers at once (an issue opened or closed is offered, or not, from then on).
 import { repoMatcher, type Access } from '../../auth/access.js'
 import type { CompleterSpec, RequestContext } from '../../mcp/catalog.js'
 import type { GitHubApi } from '../upstream/client.js'
@@ -96,10 +97,16 @@ export const completions: DomainModule = (gh: GitHubApi) => {
       // Context arguments are whatever the client typed so far: only well-formed names are looked up.
       if (o === undefined || r === undefined || !OWNER.test(o) || !REPO.test(r) || !repoMatcher(ctx.access)(`${o}/${r}`)) return []
       return numbers.get(`${scope(ctx)} ${o}/${r}`.toLowerCase(), async () => {
+        // Keyed '<scope> owner/repo': invalidate() below reads the repository back from the end.
         const got = await collectIssues(gh, { owner: o, repo: r, state: 'open', limit: 50, sort: 'updated' }, sharedCall(ctx))
         return numbersOf(got.issues)
       })
     },
   })
-  return { completers: [owner, repo, issueNumber('number'), issueNumber('issue_number')] }
+  /** The numbers came from /repos/o/r/issues: dropped, for every credential, when a webhook makes that stale. */
+  const invalidate = (stale: readonly string[]) => numbers.forget((key) => {
+    const listing = `/repos/${key.slice(key.lastIndexOf(' ') + 1)}/issues`
+    return stale.some((p) => listing.startsWith(p))
+  })
+  return { completers: [owner, repo, issueNumber('number'), issueNumber('issue_number')], invalidate }
 }

@@ -3,7 +3,10 @@
 import type { CatalogSpec, TargetHook, ToolHints } from '../../mcp/catalog.js'
 import type { GitHubApi } from '../upstream/client.js'
 
-export type CatalogParts = Partial<Pick<CatalogSpec, 'tools' | 'prompts' | 'templates' | 'completers'>>
+export type CatalogParts = Partial<Pick<CatalogSpec, 'tools' | 'prompts' | 'templates' | 'completers'>> & {
+  /** A webhook said answers under these (lower-cased) API path prefixes changed: drop what was made from them. */
+  invalidate?: (stale: readonly string[]) => void
+}
 export type DomainModule = (gh: GitHubApi) => CatalogParts
 
 /** Reads change nothing, so repeating them is harmless; GitHub is an open world. */

@@ -59,7 +59,10 @@ export type GitHubStats = EtagStats & UpstreamStats & CoalesceStats & HoldStats
 export interface GitHubClient {
   api: GitHubApi
   stats (): GitHubStats
-  /** Drops cached answers under these (lower-cased) API path prefixes: a webhook said they changed. */
+  /**
+   * A webhook said these (lower-cased) API path prefixes changed: drops their cached answers, and
+   * unregisters their reads in flight, so a read from now on never joins one that started before.
+   */
   invalidate (prefixes: readonly string[]): void
   close (): Promise<void>
 }
@@ -108,7 +111,7 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   // says no, the ETag cache, single-flight.
   const answers = withUpstreamStats(agentFetch(agent, opts.maxResponseBytes ?? 16 * 1024 * 1024), upstream)
   const hold = withQuotaHold(answers, upstream, holds, pathOf)
-  const stack = withCoalescedReads(
+  const coalesced = withCoalescedReads(
     withConditionalRequests(hold.fetch, cache, baseUrl, opts.freshness),
     (url, init) => cache.key(init.headers?.authorization ?? '', init.headers?.accept ?? '', url),
     pathOf,
@@ -121,7 +124,7 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
     auth: { token: opts.token, app: opts.app },
     baseUrl,
     userAgent: `${NAME}/${VERSION}`,
-    request: { fetch: octokitFetch(stack), parseSuccessResponseBody: false },
+    request: { fetch: octokitFetch(coalesced), parseSuccessResponseBody: false },
     retry: { retries: 2, retryAfterBaseValue: retryBase, doNotRetry: DO_NOT_RETRY },
     throttle: {
       id: 'gateway',
@@ -148,7 +151,7 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   return {
     api,
     stats: () => ({ ...cache.stats(), ...upstream, ...reads, ...holds }),
-    invalidate: (prefixes) => cache.invalidate(prefixes),
+    invalidate: (prefixes) => { cache.invalidate(prefixes); coalesced.forget(prefixes) },
     close: () => (closing ??= (async () => { // idempotent: shutdown paths may overlap
       await Promise.all([budgets.close(), agent.close()])
     })()),

@@ -1,8 +1,8 @@
 // Single-flight reads: identical GETs in flight at the same moment share one upstream request.
 // A burst of agents reading the same issue (a triage run, a popular issue) then costs GitHub one
 // request instead of N, in quota and in latency. Nothing is served that was not in flight when
-// the caller asked, and a write drops the in-flight reads of what it changes, so a read issued
-// after a write never joins one that started before it.
+// the caller asked, and a write (or a webhook saying GitHub changed something) drops the in-flight
+// reads of what it changes, so a read issued after it never joins one that started before it.
 import { invalidatedBy } from './etag-cache.js'
 import type { Snapshot, SnapshotFetch, UpstreamInit } from './pool.js'
 
@@ -16,6 +16,12 @@ interface Flight {
 
 export interface CoalesceStats { coalesced: number }
 
+/** The single-flight fetch, and how to unregister the reads in flight under some path prefixes. */
+export type CoalescedFetch = SnapshotFetch & {
+  /** Reads in flight under these (lower-cased) API path prefixes are not joined by later ones. */
+  forget (prefixes: readonly string[]): void
+}
+
 /** The rejection a cancelled fetch gives, whatever reason the caller's signal carries. */
 export function abortError (signal: AbortSignal): Error {
   const reason: unknown = signal.reason
@@ -24,8 +30,12 @@ export function abortError (signal: AbortSignal): Error {
 
 export function withCoalescedReads (
   fetch: SnapshotFetch, keyOf: (url: string, init: UpstreamInit) => string, pathOf: (url: string) => string, stats: CoalesceStats,
-): SnapshotFetch {
+): CoalescedFetch {
   const flights = new Map<string, Flight>()
+  // Those already waiting keep their flight; it only stops being found.
+  const forget = (prefixes: readonly string[]) => {
+    for (const [key, flight] of flights) if (prefixes.some((p) => flight.path.startsWith(p))) flights.delete(key)
+  }
 
   const start = (key: string, url: string, init: UpstreamInit): Flight => {
     // The shared request carries no caller's signal, only its own: one caller leaving must not
@@ -45,13 +55,12 @@ export function withCoalescedReads (
     flight.controller.abort()
   }
 
-  return async (url, init) => {
+  const coalesced: SnapshotFetch = async (url, init) => {
     if ((init.method ?? 'GET') !== 'GET') {
       try {
         return await fetch(url, init)
       } finally {
-        const stale = invalidatedBy(pathOf(url))
-        for (const [key, flight] of flights) if (stale.some((p) => flight.path.startsWith(p))) flights.delete(key)
+        forget(invalidatedBy(pathOf(url)))
       }
     }
     const signal = init.signal
@@ -71,4 +80,5 @@ export function withCoalescedReads (
       joined.done.then((value) => { settle(); resolve(value) }, (error: unknown) => { settle(); reject(error) })
     })
   }
+  return Object.assign(coalesced, { forget })
 }

@@ -17,4 +17,9 @@ export class TtlCache<T> {
     entry.value.catch(() => { if (this.entries.get(key) === entry) this.entries.delete(key) })
     return entry.value
   }
+
+  /** Drops the entries whose key `stale` accepts (a webhook said what they were made from changed). */
+  forget (stale: (key: string) => boolean): void {
+    for (const key of [...this.entries.keys()]) if (stale(key)) this.entries.delete(key)
+  }
 }

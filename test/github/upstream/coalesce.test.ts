@@ -53,6 +53,27 @@ t.test('a read asked after a write does not join a read that started before it',
   t.same(json(await unrelated), json(await elsewhere))
 })
 
+t.test('forget(prefixes): reads in flight under them are not joined by later ones, others still are', async (t) => {
+  const asked: string[] = []
+  const held: Array<() => void> = []
+  const inner = async (url: string, init: UpstreamInit) => {
+    const n = asked.push(new URL(url).pathname)
+    await new Promise<void>((resolve) => held.push(resolve))
+    return answer(`{"n":${n}}`)
+  }
+  const fetch = withCoalescedReads(inner, byUrl, pathOf, { coalesced: 0 })
+  const before = fetch('http://h/repos/o/r/issues/1', {})
+  const elsewhere = fetch('http://h/repos/o/other/issues/1', {})
+  fetch.forget(['/repos/o/r/issues'])
+  const after = fetch('http://h/repos/o/r/issues/1', {})
+  const unrelated = fetch('http://h/repos/o/other/issues/1', {})
+  t.same(asked, ['/repos/o/r/issues/1', '/repos/o/other/issues/1', '/repos/o/r/issues/1'])
+  for (const release of held) release()
+  t.same(json(await before), { n: 1 })
+  t.same(json(await after), { n: 3 })
+  t.same(json(await unrelated), json(await elsewhere))
+})
+
 t.test('one caller cancelling does not fail the others; the last one leaving cancels the request', async (t) => {
   let calls = 0
   const signals: AbortSignal[] = []
