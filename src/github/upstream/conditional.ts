@@ -1,8 +1,8 @@
 // Conditional requests, done where the final URL and headers are known: in the fetch layer under
 // Octokit. A repeat read sends If-None-Match; GitHub's 304 (which spends no quota) is answered
 // with the cached 200, so Octokit never builds an error for a 304. Every read, retries included,
-// goes through here; writes drop what they may have changed, even when they failed, since a
-// failed write may still have landed upstream. While webhooks keep a repository fresh
+// goes through here; writes mark what they may have changed for revalidation, even when they
+// failed, since a failed write may still have landed upstream. While webhooks keep a repository fresh
 // (freshness.ts), a cached answer about it is served without asking GitHub at all.
 import { EtagCache, invalidatedBy } from './etag-cache.js'
 import type { Freshness } from './freshness.js'
@@ -47,7 +47,8 @@ export function withConditionalRequests (fetch: SnapshotFetch, cache: EtagCache,
     const res = await fetch(url, cached ? { ...init, headers: { ...init.headers, 'if-none-match': cached.etag } } : init)
     if (res.status === 304 && cached !== undefined) {
       cache.hits++
-      cached.checkedAt = asked
+      // Confirmed as of `asked`, unless a change was announced since: then it stays stale.
+      if (cache.generation === generation) cached.checkedAt = asked
       return replay(cached.answer, res)
     }
     if (cached !== undefined) cache.misses++

@@ -7,6 +7,9 @@ import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import type { Snapshot } from './pool.js'
 
+/** checkedAt of an entry that must be revalidated: never fresh, whatever the clock says. */
+export const STALE = Number.NEGATIVE_INFINITY
+
 export interface Entry {
   path: string
   etag: string
@@ -93,15 +96,17 @@ export class EtagCache {
     if (this.entries !== null && isWholeJson(entry.answer.body)) this.entries.set(key, entry)
   }
 
-  /** Drops every entry whose path starts with one of the (lower-cased) prefixes. */
+  /**
+   * Every entry whose path starts with one of the (lower-cased) prefixes must be asked about again
+   * before it is served: it keeps its ETag, so GitHub answers 304 (no quota) where nothing changed
+   * and 200 where something did. Dropping it instead would turn every one of those into a 200.
+   */
   invalidate (prefixes: readonly string[]): void {
     this.generation++
     if (this.entries === null) return
-    const stale: string[] = []
-    for (const [key, entry] of this.entries.entries()) {
-      if (prefixes.some((p) => entry.path.startsWith(p))) stale.push(key)
+    for (const entry of this.entries.values()) {
+      if (prefixes.some((p) => entry.path.startsWith(p))) entry.checkedAt = STALE
     }
-    for (const key of stale) this.entries.delete(key)
   }
 
   stats (): EtagStats {

@@ -39,7 +39,7 @@ t.test('a repeated read is a conditional request; a 304 still returns the issue'
   t.match(h.domain.stats(), { etagHits: 1, etagMisses: 0, etagEntries: 1 })
 })
 
-t.test('a write drops what it changed: the next read is unconditional and fresh', async (t) => {
+t.test('a write marks what it may have changed for revalidation: changed answers come back whole, unchanged ones as free 304s', async (t) => {
   const h = await harness(t)
   await h.call('get_issue', issue(3))
   await h.call('list_issues', { owner: 'octo-org', repo: 'widgets' })
@@ -47,11 +47,14 @@ t.test('a write drops what it changed: the next read is unconditional and fresh'
   await h.call('list_issues', { owner: 'octo-org', repo: 'gadgets' })
   t.equal(h.domain.stats().etagEntries, 4)
   await h.call('update_issue', { ...issue(3), labels: ['question'] })
-  t.equal(h.domain.stats().etagEntries, 1, 'every octo-org/widgets issue entry dropped, gadgets kept')
+  t.equal(h.domain.stats().etagEntries, 4, 'entries keep their ETags')
   h.standin.requests.length = 0
   const after = await h.call('get_issue', issue(3))
-  t.same((after.structuredContent as { labels: string[] }).labels, ['question'])
-  t.same(h.standin.requests, [{ method: 'GET', path: '/repos/octo-org/widgets/issues/3', status: 200 }], 'no If-None-Match sent')
+  t.same((after.structuredContent as { labels: string[] }).labels, ['question'], 'the change is seen')
+  t.same(h.standin.requests, [{ method: 'GET', path: '/repos/octo-org/widgets/issues/3', status: 200, ifNoneMatch: h.standin.requests[0]?.ifNoneMatch }])
+  t.ok(h.standin.requests[0]?.ifNoneMatch, 'asked conditionally: GitHub decides what changed')
+  await h.call('get_issue', issue(30))
+  t.match(h.standin.requests.at(-1), { path: '/repos/octo-org/widgets/issues/30', status: 304 }, 'an unchanged issue of the same repository costs no quota')
   await h.call('list_issues', { owner: 'octo-org', repo: 'gadgets' })
   t.match(h.standin.requests.at(-1), { status: 304 }, 'another repository stays cached')
 })

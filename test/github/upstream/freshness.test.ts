@@ -117,3 +117,21 @@ t.test('WEBHOOK_FRESHNESS_MS=0 keeps nothing fresh', async (t) => {
   freshness.heard('octo-org/widgets')
   t.notOk(freshness.fresh('/repos/octo-org/widgets/issues/1', Date.now()))
 })
+
+t.test('a 304 for a read that was in flight when a delivery arrived leaves the answer stale', async (t) => {
+  const { h, tick } = await clocked(t)
+  h.domain.apply(ping())
+  tick(10)
+  await h.call('get_issue', issue(3))
+  tick(WINDOW + 1) // too old to be fresh: the next read revalidates
+  h.standin.setLatency(200)
+  const inFlight = h.call('get_issue', issue(3)) // asks GitHub, gets 304 after the delivery below
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  h.domain.apply(edited(3))
+  await inFlight
+  h.standin.setLatency(0)
+  const before = h.standin.requests.length
+  await h.call('get_issue', issue(3))
+  t.equal(h.standin.requests.length, before + 1, 'asked GitHub again: the earlier 304 predates the change')
+  t.match(h.standin.requests.at(-1), { ifNoneMatch: /^W\// }, 'with its ETag: revalidated, not fetched whole')
+})
