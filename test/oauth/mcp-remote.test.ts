@@ -1,0 +1,119 @@
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import t from 'tap'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import { Browser, freePort, oauthGateway } from './helpers.js'
+
+// A real third-party client through the whole sign-in: mcp-remote (the stdio-to-remote proxy that
+// Claude Desktop and other stdio-only clients use for OAuth servers), installed from
+// package-lock and spawned with node, no npx. It discovers the gateway, registers itself, and
+// "opens a browser" — a fake one on PATH/BROWSER that only writes the URL down; the scripted
+// Browser then consents and signs in on the sandbox GitHub, and mcp-remote's own callback server
+// receives the code. The test speaks MCP to mcp-remote's stdin/stdout as any stdio client would.
+
+t.setTimeout(180_000)
+
+const require = createRequire(import.meta.url)
+const pkgPath = require.resolve('mcp-remote/package.json')
+const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string, bin: Record<string, string> }
+const MCP_REMOTE_BIN = join(dirname(pkgPath), pkg.bin['mcp-remote'])
+
+/** Waits until `read()` gives a value, or fails after `ms` saying what it waited for. */
+async function until<T> (what: string, read: () => T | undefined, ms: number, log: () => string): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = read()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; mcp-remote said:\n${log()}`)
+    await sleep(100)
+  }
+}
+
+/** Every file below `dir`, with its text. */
+function filesBelow (dir: string): Array<{ path: string, text: string }> {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => { const path = join(e.parentPath, e.name); return { path, text: readFileSync(path, 'utf8') } })
+}
+
+t.test(`mcp-remote ${pkg.version}: sign in with (sandbox) GitHub by URL alone, then tools/list and create_issue as the signed-in user`, { skip: process.platform === 'win32' ? 'the fake browser is a shell script' : false }, async (t) => {
+  const gw = await oauthGateway(t)
+  const home = mkdtempSync(join(tmpdir(), 'mcp-remote-'))
+  t.teardown(() => rmSync(home, { recursive: true, force: true }))
+  const configDir = join(home, 'mcp-auth')
+
+  // The browser mcp-remote opens: `open` (npm) runs its bundled xdg-open on Linux, which with no
+  // desktop in the environment runs $BROWSER; on macOS it runs `open` from PATH. Both only record.
+  const bin = join(home, 'bin')
+  mkdirSync(bin)
+  const opened = join(home, 'opened-urls')
+  const fake = `#!/bin/sh\nfor a; do last="$a"; done\nprintf '%s\\n' "$last" >> '${opened}'\n`
+  for (const name of ['browser', 'xdg-open', 'open']) { writeFileSync(join(bin, name), fake); chmodSync(join(bin, name), 0o755) }
+
+  const callbackPort = await freePort()
+  const callback = `http://localhost:${callbackPort}/oauth/callback`
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [MCP_REMOTE_BIN, `${gw.url}/mcp`, String(callbackPort), '--transport', 'http-only', '--auth-timeout', '120', '--debug'],
+    // Only what the SDK passes by default (HOME, PATH, …; no DISPLAY or desktop session), with
+    // HOME and the config dir in the temp dir so the real ~/.mcp-auth is never touched.
+    env: { HOME: home, MCP_REMOTE_CONFIG_DIR: configDir, BROWSER: join(bin, 'browser'), PATH: `${bin}:${process.env.PATH ?? ''}` },
+    stderr: 'pipe',
+  })
+  let stderr = ''
+  transport.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+  const client = new Client({ name: 'mcp-remote-test', version: '1.0.0' })
+  t.teardown(async () => {
+    await client.close()
+    const pid = transport.pid
+    if (pid !== null) { try { process.kill(pid, 'SIGKILL') } catch { /* already gone */ } }
+  })
+
+  // mcp-remote signs in before it reads stdin, so `initialize` waits in the pipe meanwhile.
+  const connected = client.connect(transport, { timeout: 120_000 })
+  connected.catch(() => { /* awaited below; a failure then names what mcp-remote said */ })
+
+  const authorizationUrl = await until('mcp-remote to open the browser', () => {
+    try { return readFileSync(opened, 'utf8').split('\n').find((l) => l.startsWith(`${gw.url}/oauth/authorize?`)) } catch { return undefined }
+  }, 60_000, () => stderr)
+  const asked = new URL(authorizationUrl)
+  // It prints the URL too (for a user without a browser); opening it re-encodes the query.
+  const printed = /Please authorize this client by visiting:\n(\S+)/.exec(stderr)?.[1]
+  t.same([...new URL(printed ?? 'x:').searchParams], [...asked.searchParams], 'mcp-remote printed the URL it opened')
+  t.equal(asked.searchParams.get('redirect_uri'), callback, 'its redirect URI is its own callback on the port given')
+  t.equal(asked.searchParams.get('code_challenge_method'), 'S256')
+  t.equal(asked.searchParams.get('resource'), `${gw.url}/mcp`)
+
+  const browser = new Browser()
+  const back = await browser.authorize(authorizationUrl, 'dave', callback)
+  t.equal(back.searchParams.get('iss'), gw.url)
+  const consent = browser.pages.find((p) => p.url.includes('/oauth/interaction/'))
+  t.match(consent?.body, /MCP CLI Proxy/, 'the consent page names mcp-remote as it registered itself')
+  const landed = await browser.go(back.toString())
+  t.equal(landed.status, 200, 'mcp-remote\'s callback took the code')
+  t.match(await landed.text(), /Authorization successful/)
+
+  try { await connected } catch (err) { throw new Error(`${(err as Error).message}; mcp-remote said:\n${stderr}`) }
+  const { tools } = await client.listTools()
+  t.ok(tools.some((tool) => tool.name === 'create_issue'), 'tools/list through mcp-remote includes create_issue')
+  const title = `Through mcp-remote as dave ${Date.now()}`
+  const res = await client.callTool({ name: 'create_issue', arguments: { owner: 'octo-org', repo: 'widgets', title } })
+  t.notOk(res.isError, 'create_issue succeeded')
+  const made = gw.github.state.repos.find((r) => r.name === 'widgets')?.issues.find((i) => i.title === title)
+  t.equal(made?.user, 'dave', 'the sandbox issue\'s author is the signed-in user')
+
+  // The GitHub token stays in the gateway: not in what mcp-remote stored, logged or relayed.
+  const githubTokens = [...gw.github.userTokens].filter(([, login]) => login === 'dave').map(([token]) => token)
+  t.ok(githubTokens.length === 1 && githubTokens[0].startsWith('gho_'), 'the sandbox issued dave a GitHub token, gho_…')
+  const files = filesBelow(configDir)
+  const stored = files.find((f) => f.path.endsWith('_tokens.json'))
+  const tokens = JSON.parse(stored?.text ?? '{}') as { access_token?: string, refresh_token?: string }
+  t.ok(tokens.access_token !== undefined && tokens.refresh_token !== undefined, 'mcp-remote stored the gateway\'s access and refresh tokens')
+  t.ok(files.some((f) => f.path.endsWith('_debug.log')), 'its debug log is among the files checked')
+  const seen = [...files.map((f) => [f.path, f.text]), ['stderr', stderr], ['tools/list', JSON.stringify(tools)], ['create_issue', JSON.stringify(res)]]
+  for (const [where, text] of seen) t.notMatch(text, /gho_/, `no GitHub token in ${where.replace(home, '~')}`)
+})
