@@ -13,7 +13,8 @@ import { Browser, freePort, oauthGateway } from './helpers.js'
 // package-lock and spawned with node, no npx. It discovers the gateway, registers itself, and
 // "opens a browser" — a fake one on PATH/BROWSER that only writes the URL down; the scripted
 // Browser then consents and signs in on the sandbox GitHub, and mcp-remote's own callback server
-// receives the code. The test speaks MCP to mcp-remote's stdin/stdout as any stdio client would.
+// receives the code. The test speaks MCP to mcp-remote's stdin/stdout as any stdio client would,
+// then starts it again with its access token expired to see the stored refresh token used.
 
 t.setTimeout(180_000)
 
@@ -40,7 +41,7 @@ function filesBelow (dir: string): Array<{ path: string, text: string }> {
     .map((e) => { const path = join(e.parentPath, e.name); return { path, text: readFileSync(path, 'utf8') } })
 }
 
-t.test(`mcp-remote ${pkg.version}: sign in with (sandbox) GitHub by URL alone, then tools/list and create_issue as the signed-in user`, { skip: process.platform === 'win32' ? 'the fake browser is a shell script' : false }, async (t) => {
+t.test(`mcp-remote ${pkg.version}: sign in with (sandbox) GitHub by URL alone, then tools/list and create_issue as the signed-in user; a later start refreshes without a browser`, { skip: process.platform === 'win32' ? 'the fake browser is a shell script' : false }, async (t) => {
   const gw = await oauthGateway(t)
   const home = mkdtempSync(join(tmpdir(), 'mcp-remote-'))
   t.teardown(() => rmSync(home, { recursive: true, force: true }))
@@ -56,64 +57,87 @@ t.test(`mcp-remote ${pkg.version}: sign in with (sandbox) GitHub by URL alone, t
 
   const callbackPort = await freePort()
   const callback = `http://localhost:${callbackPort}/oauth/callback`
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [MCP_REMOTE_BIN, `${gw.url}/mcp`, String(callbackPort), '--transport', 'http-only', '--auth-timeout', '120', '--debug'],
-    // Only what the SDK passes by default (HOME, PATH, …; no DISPLAY or desktop session), with
-    // HOME and the config dir in the temp dir so the real ~/.mcp-auth is never touched.
-    env: { HOME: home, MCP_REMOTE_CONFIG_DIR: configDir, BROWSER: join(bin, 'browser'), PATH: `${bin}:${process.env.PATH ?? ''}` },
-    stderr: 'pipe',
-  })
-  let stderr = ''
-  transport.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
-  const client = new Client({ name: 'mcp-remote-test', version: '1.0.0' })
-  t.teardown(async () => {
-    await client.close()
-    const pid = transport.pid
-    if (pid !== null) { try { process.kill(pid, 'SIGKILL') } catch { /* already gone */ } }
-  })
+  // One mcp-remote run: node on its bin file, the callback port given, connected to as a stdio
+  // server. mcp-remote signs in before it reads stdin, so `initialize` waits in the pipe meanwhile.
+  const start = (): { client: Client, connected: Promise<void>, stderr: () => string } => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [MCP_REMOTE_BIN, `${gw.url}/mcp`, String(callbackPort), '--transport', 'http-only', '--auth-timeout', '120', '--debug'],
+      // Only what the SDK passes by default (HOME, PATH, …; no DISPLAY or desktop session), with
+      // HOME and the config dir in the temp dir so the real ~/.mcp-auth is never touched.
+      env: { HOME: home, MCP_REMOTE_CONFIG_DIR: configDir, BROWSER: join(bin, 'browser'), PATH: `${bin}:${process.env.PATH ?? ''}` },
+      stderr: 'pipe',
+    })
+    let stderr = ''
+    transport.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString() })
+    const client = new Client({ name: 'mcp-remote-test', version: '1.0.0' })
+    t.teardown(async () => {
+      await client.close()
+      const pid = transport.pid
+      if (pid !== null) { try { process.kill(pid, 'SIGKILL') } catch { /* already gone */ } }
+    })
+    const connected = client.connect(transport, { timeout: 120_000 })
+      .catch((err: Error) => { throw new Error(`${err.message}; mcp-remote said:\n${stderr}`) })
+    connected.catch(() => { /* awaited by the caller */ })
+    return { client, connected, stderr: () => stderr }
+  }
 
-  // mcp-remote signs in before it reads stdin, so `initialize` waits in the pipe meanwhile.
-  const connected = client.connect(transport, { timeout: 120_000 })
-  connected.catch(() => { /* awaited below; a failure then names what mcp-remote said */ })
-
+  const first = start()
   const authorizationUrl = await until('mcp-remote to open the browser', () => {
     try { return readFileSync(opened, 'utf8').split('\n').find((l) => l.startsWith(`${gw.url}/oauth/authorize?`)) } catch { return undefined }
-  }, 60_000, () => stderr)
+  }, 60_000, first.stderr)
   const asked = new URL(authorizationUrl)
   // It prints the URL too (for a user without a browser); opening it re-encodes the query.
-  const printed = /Please authorize this client by visiting:\n(\S+)/.exec(stderr)?.[1]
+  const printed = /Please authorize this client by visiting:\n(\S+)/.exec(first.stderr())?.[1]
   t.same([...new URL(printed ?? 'x:').searchParams], [...asked.searchParams], 'mcp-remote printed the URL it opened')
   t.equal(asked.searchParams.get('redirect_uri'), callback, 'its redirect URI is its own callback on the port given')
-  t.equal(asked.searchParams.get('code_challenge_method'), 'S256')
-  t.equal(asked.searchParams.get('resource'), `${gw.url}/mcp`)
+  t.equal(asked.searchParams.get('code_challenge_method'), 'S256', 'PKCE S256')
+  t.equal(asked.searchParams.get('resource'), `${gw.url}/mcp`, 'the resource is the gateway\'s /mcp (RFC 8707)')
 
   const browser = new Browser()
   const back = await browser.authorize(authorizationUrl, 'dave', callback)
-  t.equal(back.searchParams.get('iss'), gw.url)
+  t.equal(back.searchParams.get('iss'), gw.url, 'the authorization response names its issuer (RFC 9207)')
   const consent = browser.pages.find((p) => p.url.includes('/oauth/interaction/'))
   t.match(consent?.body, /MCP CLI Proxy/, 'the consent page names mcp-remote as it registered itself')
   const landed = await browser.go(back.toString())
   t.equal(landed.status, 200, 'mcp-remote\'s callback took the code')
-  t.match(await landed.text(), /Authorization successful/)
+  t.match(await landed.text(), /Authorization successful/, 'and said so to the user')
 
-  try { await connected } catch (err) { throw new Error(`${(err as Error).message}; mcp-remote said:\n${stderr}`) }
-  const { tools } = await client.listTools()
+  await first.connected
+  const { tools } = await first.client.listTools()
   t.ok(tools.some((tool) => tool.name === 'create_issue'), 'tools/list through mcp-remote includes create_issue')
   const title = `Through mcp-remote as dave ${Date.now()}`
-  const res = await client.callTool({ name: 'create_issue', arguments: { owner: 'octo-org', repo: 'widgets', title } })
+  const res = await first.client.callTool({ name: 'create_issue', arguments: { owner: 'octo-org', repo: 'widgets', title } })
   t.notOk(res.isError, 'create_issue succeeded')
   const made = gw.github.state.repos.find((r) => r.name === 'widgets')?.issues.find((i) => i.title === title)
   t.equal(made?.user, 'dave', 'the sandbox issue\'s author is the signed-in user')
+
+  const tokensFile = filesBelow(configDir).find((f) => f.path.endsWith('_tokens.json'))
+  const tokens = JSON.parse(tokensFile?.text ?? '{}') as Record<string, unknown>
+  t.ok(typeof tokens.access_token === 'string' && typeof tokens.refresh_token === 'string', 'mcp-remote stored the gateway\'s access and refresh tokens')
+
+  // A later start, once the access token has expired: mcp-remote refreshes with its stored
+  // refresh token, which the gateway rotates, and carries on as dave without a browser.
+  await first.client.close()
+  writeFileSync(tokensFile?.path ?? '', JSON.stringify({ ...tokens, expires_at: Date.now() - 1000 }))
+  const second = start()
+  await second.connected
+  const again = await second.client.callTool({ name: 'create_issue', arguments: { owner: 'octo-org', repo: 'widgets', title: `${title} again` } })
+  t.notOk(again.isError, 'create_issue succeeded after the refresh')
+  t.equal(gw.github.state.repos.find((r) => r.name === 'widgets')?.issues.find((i) => i.title === `${title} again`)?.user, 'dave', 'still as dave')
+  const refreshed = JSON.parse(readFileSync(tokensFile?.path ?? '', 'utf8')) as Record<string, unknown>
+  t.not(refreshed.access_token, tokens.access_token, 'a new access token')
+  t.not(refreshed.refresh_token, tokens.refresh_token, 'the refresh token was rotated')
+  t.equal(readFileSync(opened, 'utf8').trim().split('\n').length, 1, 'no browser the second time')
 
   // The GitHub token stays in the gateway: not in what mcp-remote stored, logged or relayed.
   const githubTokens = [...gw.github.userTokens].filter(([, login]) => login === 'dave').map(([token]) => token)
   t.ok(githubTokens.length === 1 && githubTokens[0].startsWith('gho_'), 'the sandbox issued dave a GitHub token, gho_…')
   const files = filesBelow(configDir)
-  const stored = files.find((f) => f.path.endsWith('_tokens.json'))
-  const tokens = JSON.parse(stored?.text ?? '{}') as { access_token?: string, refresh_token?: string }
-  t.ok(tokens.access_token !== undefined && tokens.refresh_token !== undefined, 'mcp-remote stored the gateway\'s access and refresh tokens')
   t.ok(files.some((f) => f.path.endsWith('_debug.log')), 'its debug log is among the files checked')
-  const seen = [...files.map((f) => [f.path, f.text]), ['stderr', stderr], ['tools/list', JSON.stringify(tools)], ['create_issue', JSON.stringify(res)]]
-  for (const [where, text] of seen) t.notMatch(text, /gho_/, `no GitHub token in ${where.replace(home, '~')}`)
+  const seen = [
+    ...files.map((f) => [f.path.replace(home, '~'), f.text]), ['stderr, first run', first.stderr()], ['stderr, second run', second.stderr()],
+    ['tools/list', JSON.stringify(tools)], ['create_issue', JSON.stringify(res)], ['create_issue after the refresh', JSON.stringify(again)],
+  ]
+  for (const [where, text] of seen) t.notMatch(text, /gho_/, `no GitHub token in ${where}`)
 })
