@@ -95,7 +95,7 @@ export const ConfigSchema = Type.Object(
       description: 'Base64 of 32 random bytes (`openssl rand -base64 32`): encrypts stored GitHub user tokens (AES-256-GCM) and keys the OAuth server\'s cookies and signing key; required with OAuth in production, the same on every replica',
       pattern: '^[A-Za-z0-9+/]{43}=$'
     })),
-    OAUTH_ACCESS_TOKEN_TTL_S: Int('Lifetime of the access tokens the gateway\'s OAuth server issues (refresh tokens renew them)', 600, 60, 86400),
+    OAUTH_ACCESS_TOKEN_TTL_S: Int('Lifetime of the access tokens the gateway\'s OAuth server issues (refresh tokens renew them); at least 120: clients such as mcp-remote refresh a minute before expiry', 600, 120, 86400),
     OAUTH_ISSUER: Type.Optional(Type.String({
       description: 'Resource-server mode (docs/oauth.md): accept JWT access tokens from this existing issuer, written exactly as their `iss` (JWKS from its discovery document)',
       pattern: '^https?://[^\\s?#]+$'
