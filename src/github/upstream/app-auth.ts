@@ -98,12 +98,15 @@ export function githubAppAuth (options: GitHubAppCredential & StrategyContext) {
   let only: Promise<number | undefined> | undefined
 
   /** The App's single installation, when it has exactly one (for requests that name no owner). */
+  // The answer is kept ten minutes; a failure is not kept, so the next request asks again.
   const soleInstallation = () => (only ??= (async () => {
     try {
       const { data } = await request('GET /app/installations', { per_page: 2 }) as { data: Array<{ id: number }> }
-      return data.length === 1 ? data[0].id : undefined
-    } finally {
       setTimeout(() => { only = undefined }, INSTALLATION_TTL_MS).unref()
+      return data.length === 1 ? data[0].id : undefined
+    } catch (error) {
+      only = undefined
+      throw error
     }
   })())
 

@@ -159,3 +159,15 @@ test('completions under an App: an owner\'s repositories, though the App has no 
   const repos = await h.client.complete({ ref, argument: { name: 'repo', value: '' }, context: { arguments: { owner: 'octo-org' } } })
   t.same(repos.completion.values.sort(), ['gadgets', 'widgets'])
 })
+
+test('a failed look-up of the App\'s installations is not remembered', async (t) => {
+  const h = await appHarness(t, { installations: [{ id: 11, account: 'octo-org' }] })
+  // More failures than the retries make: the call fails, and the faults are used up.
+  h.standin.failNext({ method: 'GET', path: '/app/installations' }, { status: 500, message: 'Server Error', count: 10 })
+  const failed = await h.call('search_issues', { query: 'bug' })
+  t.ok(failed.isError, 'GitHub failed (retries included)')
+  const asked = paths(h).filter((p) => p.startsWith('GET /app/installations')).length
+  const res = await h.call('search_issues', { query: 'bug' })
+  t.ok(paths(h).filter((p) => p.startsWith('GET /app/installations')).length > asked, 'asked again')
+  t.notOk(res.isError, textOf(res))
+})
