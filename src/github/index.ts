@@ -35,7 +35,7 @@ export interface GitHubDomain {
   close (): Promise<void>
   stats (): GitHubStats
   /**
-   * What a verified webhook delivery changed, on this replica: drops the stale cached answers and
+   * What a verified webhook delivery changed, on this replica: marks the stale cached answers for revalidation and
    * unregisters the reads and tool runs in flight (a call from now on never joins one that began
    * before the change), notes the live hook, and tells the subscribed sessions. Returns how many sessions were told.
    */

@@ -60,7 +60,7 @@ export interface GitHubClient {
   api: GitHubApi
   stats (): GitHubStats
   /**
-   * A webhook said these (lower-cased) API path prefixes changed: drops their cached answers, and
+   * A webhook said these (lower-cased) API path prefixes changed: marks their cached answers for revalidation, and
    * unregisters their reads in flight, so a read from now on never joins one that started before.
    */
   invalidate (prefixes: readonly string[]): void

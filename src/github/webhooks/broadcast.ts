@@ -1,5 +1,5 @@
 // Every replica applies every change. The replica that received a delivery applies it at once and
-// publishes it on a Redis channel; the others apply what they hear there (their caches drop what
+// publishes it on a Redis channel; the others apply what they hear there (their caches revalidate what
 // is stale, their subscribed sessions are told). Without Redis there is one replica: applying
 // locally is all there is. A message is checked before use: the channel is Redis's, not ours alone.
 import { randomUUID } from 'node:crypto'
