@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { SessionAdmission } from '../src/mcp/admission.js'
+import { ModernEra } from '../src/mcp/modern.js'
 import type { RouteContext } from '../src/mcp/route-checks.js'
 import { postRoute } from '../src/mcp/post-route.js'
 import { getRoute } from '../src/mcp/get-route.js'
@@ -40,9 +41,20 @@ async function mcp (app: FastifyInstance) {
     // Resource updates come from GitHub's webhooks (plugins/webhooks.ts).
     subscriptions: app.hasDecorator('webhooks'),
   })
+  // MCP 2026-07-28: served per request by the SDK's entry, in stateful and stateless mode alike.
+  const modern = new ModernEra({
+    catalog: app.github.catalog,
+    logger: app.log,
+    serverFor: (caller) => admission.modernServer(caller),
+    maxListeners: app.config.MAX_SESSIONS,
+  })
+  // subscriptions/listen streams never finish by themselves: end them before the server waits
+  // for in-flight requests (as sessions' GET streams are ended), or shutdown would hang.
+  app.addHook('preClose', async () => { await modern.close() })
   const ctx: RouteContext = {
     store: app.sessions,
     admission,
+    modern,
     stateless,
     callerOf: (request: FastifyRequest) => {
       if (request.apiKey === null) throw new Error('an /mcp route ran before authentication')

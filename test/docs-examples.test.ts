@@ -93,7 +93,7 @@ t.test('the instructions and the error sentences are what a client receives', as
     return { code: (error as Error & { code?: number }).code, message: error.message.replace(/^(MCP error -?\d+: )+/, '') }
   }
   t.same(await rpc(client.callTool({ name: 'delete_repo', arguments: {} })), { code: -32602, message: row(page, '`tools/call` | unknown tool name | -32602') })
-  t.same(await rpc(client.readResource({ uri: 'issue://octo-org' })), { code: -32002, message: row(page, '`resources/read` | URI matches no template | -32002') })
+  t.same(await rpc(client.readResource({ uri: 'issue://octo-org' })), { code: -32602, message: row(page, '`resources/read` | URI matches no template | -32602') })
   t.same(await rpc(client.getPrompt({ name: 'nope' })), { code: -32602, message: row(page, '`prompts/get` | unknown prompt | -32602') })
 })
 

@@ -77,14 +77,14 @@ t.test('error messages reach the client with exactly one "MCP error <code>:" pre
   const { url } = await listening(t)
   const { client } = await connect(t, url)
   const cases: Array<[string, () => Promise<unknown>, number, RegExp]> = [
-    ['resources/read of a missing issue', () => client.readResource({ uri: 'issue://octo-org/widgets/99999' }), -32002, /^Not found/i],
-    ['resources/read of an unknown URI', () => client.readResource({ uri: 'nothing://here' }), -32002, /^Resource not found: nothing:\/\/here$/],
+    ['resources/read of a missing issue', () => client.readResource({ uri: 'issue://octo-org/widgets/99999' }), -32602, /^Not found/i],
+    ['resources/read of an unknown URI', () => client.readResource({ uri: 'nothing://here' }), -32602, /^Resource not found: nothing:\/\/here$/],
     ['prompts/get of an unknown prompt', () => client.getPrompt({ name: 'no-such-prompt' }), ErrorCode.InvalidParams, /^Unknown prompt: no-such-prompt$/],
     ['prompts/get with bad arguments', () => client.getPrompt({ name: 'triage-issue', arguments: { owner: 'octo-org', repo: 'widgets', issue_number: 'x' } }),
       ErrorCode.InvalidParams, /^Invalid arguments for prompt triage-issue: /],
     ['tools/call of an unknown tool', () => client.callTool({ name: 'delete_repo', arguments: {} }), ErrorCode.InvalidParams, /^Unknown tool: delete_repo$/],
     ['a malformed completion/complete', () => client.request({ method: 'completion/complete', params: { ref: { type: 'ref/prompt', name: 'triage-issue' } } } as never, CompleteResultSchema),
-      ErrorCode.InvalidParams, /^Invalid completion\/complete request: /],
+      ErrorCode.InvalidParams, /^Invalid params for completion\/complete: /],
   ]
   for (const [what, request, code, plain] of cases) {
     const error = await failure(request)

@@ -1,7 +1,7 @@
 // Who gets a session, and what a session is made of. The routes ask here; the numbers (limits,
 // status codes, Retry-After) live in one place so that POST reads as protocol steps only.
 import { randomUUID } from 'node:crypto'
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import type { Server } from '@modelcontextprotocol/server'
 import type { Catalog } from './catalog.js'
 import { routeDirectly } from './sdk-internals.js'
 import type { Caller, Logger, ToolCallEvent } from './session-context.js'
@@ -53,6 +53,17 @@ export class SessionAdmission {
     await server.connect(transport)
     routeDirectly(server, transport)
     return { server, transport }
+  }
+
+  /**
+   * A server for one 2026-07-28 request: no session and no transport of ours (the SDK's per-request
+   * entry connects it, modern.ts). Resource updates reach it through subscriptions/listen.
+   */
+  modernServer (caller: Caller): Server {
+    return createSessionServer(this.opts.catalog, {
+      keyName: caller.name, keyId: caller.id, access: caller.access, logger: this.opts.logger, onToolCall: this.opts.onToolCall,
+      subscriptions: this.opts.subscriptions === true,
+    }, 'modern')
   }
 
   /** Null when `caller` may open one more session now. */

@@ -1,7 +1,7 @@
 // The shapes a domain module registers into the catalog. Nothing here knows about a domain or
 // HTTP: a tool is a schema pair plus a function, and the catalog does the rest.
 import type { Static, TObject } from '@sinclair/typebox'
-import type { GetPromptResult, LoggingLevel } from '@modelcontextprotocol/sdk/types.js'
+import type { GetPromptResult, LoggingLevel } from '@modelcontextprotocol/server'
 import type { AccessKind, CallerAccess } from './access.js'
 
 export interface ToolHints {

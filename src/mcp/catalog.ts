@@ -6,7 +6,7 @@ import type { TObject } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import type {
   ListPromptsResult, ListResourceTemplatesResult, ListToolsResult, Tool,
-} from '@modelcontextprotocol/sdk/types.js'
+} from '@modelcontextprotocol/server'
 import type { AccessPolicy } from './access.js'
 import { ResourceUpdates } from './resource-updates.js'
 import { SharedCalls } from './shared-calls.js'

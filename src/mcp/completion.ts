@@ -1,7 +1,7 @@
 // completion/complete: suggestions for a prompt or resource-template argument. Completion is a
 // typing aid, so an upstream failure, or a reference to something that does not exist, yields
 // no suggestions rather than an error.
-import { type CompleteRequest, type CompleteResult } from '@modelcontextprotocol/sdk/types.js'
+import { type CompleteRequest, type CompleteResult } from '@modelcontextprotocol/server'
 import type { Catalog, RequestContext } from './catalog.js'
 import type { Logger } from './session-context.js'
 

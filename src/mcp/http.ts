@@ -2,8 +2,8 @@ import type { FastifyReply } from 'fastify'
 import { memoizeRecent } from '../memo.js'
 import {
   JSONRPCErrorResponseSchema, JSONRPCNotificationSchema, JSONRPCRequestSchema, JSONRPCResultResponseSchema,
-  SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage
-} from '@modelcontextprotocol/sdk/types.js'
+} from '@modelcontextprotocol/core'
+import { SUPPORTED_PROTOCOL_VERSIONS, type JSONRPCMessage } from '@modelcontextprotocol/server'
 
 // HTTP-level checks of the Streamable HTTP transport, as pure functions the routes compose.
 

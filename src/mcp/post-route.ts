@@ -1,19 +1,16 @@
 // POST /mcp: one JSON-RPC message (or a pre-2025-06-18 batch), checked, then handed to the
 // caller's session, to a new session (initialize), or to a throwaway server (stateless mode).
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
+import type { JSONRPCMessage } from '@modelcontextprotocol/server'
 import type { PassThrough } from 'node:stream'
-import { acceptsPostAnswers, batchingAllowed, hasDuplicateIds, isInitialize, parseMessages, rpcError } from './http.js'
+import { acceptsPostAnswers, batchingAllowed, hasDuplicateIds, isInitialize, parseMessages, rpcError, shapeProblem } from './http.js'
+import { classify, sendRefusal } from './modern.js'
 import { findSession, refusedVersion, type RouteContext } from './route-checks.js'
 
 type Answer = string | Buffer | PassThrough | FastifyReply
 
 /** The messages to dispatch, or undefined with the reply sent. */
 function checkedMessages (ctx: RouteContext, request: FastifyRequest, reply: FastifyReply) {
-  if (!acceptsPostAnswers(request.headers.accept)) {
-    rpcError(reply, 406, -32000, 'Not Acceptable: Accept must list application/json and text/event-stream')
-    return undefined
-  }
   const parsed = parseMessages(request.body)
   if (!parsed.ok) {
     rpcError(reply, 400, -32600, parsed.message)
@@ -67,6 +64,19 @@ async function inSession (ctx: RouteContext, request: FastifyRequest, reply: Fas
 
 export function postRoute (ctx: RouteContext) {
   return async function post (request: FastifyRequest, reply: FastifyReply): Promise<Answer> {
+    if (!acceptsPostAnswers(request.headers.accept)) {
+      return rpcError(reply, 406, -32000, 'Not Acceptable: Accept must list application/json and text/event-stream')
+    }
+    // The era is read from the body: a request carrying the 2026 `_meta` envelope is served by
+    // the SDK's per-request entry (modern.ts); anything else (initialize, sessions) is 2025.
+    const era = classify(request)
+    if (era.kind !== 'legacy') {
+      const problem = shapeProblem(request.body)
+      if (problem !== undefined) return rpcError(reply, 400, -32600, `Invalid Request: ${problem}`)
+      if (era.kind === 'reject') return sendRefusal(reply, era, request.body)
+      ctx.onMessage?.(era.message.method)
+      return ctx.modern.serve(request, reply, ctx.callerOf(request), era)
+    }
     const checked = checkedMessages(ctx, request, reply)
     if (checked === undefined) return reply
     const { messages, batch, initializing } = checked

@@ -1,28 +1,30 @@
 // prompts/get and resources/read: both answer with content or a clean JSON-RPC error
-// (InvalidParams for bad or refused arguments, -32002 for unknown resources), never a stack.
-import { ErrorCode, McpError, type GetPromptResult, type ReadResourceResult } from '@modelcontextprotocol/sdk/types.js'
+// (InvalidParams for bad or refused arguments and for unknown resources), never a stack.
+import { ProtocolError, ProtocolErrorCode, type GetPromptResult, type ReadResourceResult } from '@modelcontextprotocol/server'
 import type { TObject } from '@sinclair/typebox'
 import type { TypeCheck } from '@sinclair/typebox/compiler'
 import type { Catalog, Compiled, RequestContext, ResourceTemplateSpec } from './catalog.js'
 import { coerceStrings } from './coerce.js'
 import { describeInvalid } from './tool-call.js'
 import { ToolError } from './tool-errors.js'
-import { RpcError } from './rpc-error.js'
 
-/** MCP's code for "resource not found" (spec: resources, error handling). */
-export const RESOURCE_NOT_FOUND = -32002
+/**
+ * "Resource not found". MCP 2026-07-28 names -32602 (2025 revisions suggested -32002), and the
+ * SDK sends -32602 in both eras: the `data` (the URI, or GitHub's status) tells it apart.
+ */
+export const RESOURCE_NOT_FOUND = -32602
 
 function checkedArgs (catalog: Catalog, what: string, check: TypeCheck<TObject>, raw: Record<string, unknown> | undefined, ctx: Pick<RequestContext, 'access'>) {
   const args = coerceStrings(check.Schema(), raw)
-  if (!check.Check(args)) throw new RpcError(ErrorCode.InvalidParams, `Invalid arguments for ${what}: ${describeInvalid(check, args)}`)
+  if (!check.Check(args)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Invalid arguments for ${what}: ${describeInvalid(check, args)}`)
   const target = catalog.target.of(args)
-  if (target !== null && !ctx.access.reaches(target)) throw new RpcError(ErrorCode.InvalidParams, ctx.access.refuseTarget(target))
+  if (target !== null && !ctx.access.reaches(target)) throw new ProtocolError(ProtocolErrorCode.InvalidParams, ctx.access.refuseTarget(target))
   return args
 }
 
 function protocolError (catalog: Catalog, error: unknown, kind: 'prompt' | 'resource'): unknown {
-  if (error instanceof RpcError || error instanceof McpError) return error
-  if (error instanceof ToolError) return new RpcError(ErrorCode.InvalidParams, error.message)
+  if (error instanceof ProtocolError) return error
+  if (error instanceof ToolError) return new ProtocolError(ProtocolErrorCode.InvalidParams, error.message)
   return catalog.errors.protocolError(error, kind)
 }
 
@@ -32,7 +34,7 @@ export async function getPrompt (
   const prompt = catalog.prompts.get(name)
   // Prompts exist only for callers that may read (see Catalog): to others this one is unknown.
   if (prompt === undefined || !ctx.access.may('read')) {
-    throw new RpcError(ErrorCode.InvalidParams, `Unknown prompt: ${name.slice(0, 64)}`)
+    throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown prompt: ${name.slice(0, 64)}`)
   }
   const args = checkedArgs(catalog, `prompt ${name}`, prompt.check, raw, ctx)
   try {
@@ -52,10 +54,10 @@ export function matchResource (catalog: Catalog, uri: string, ctx: Pick<RequestC
   for (const template of catalog.templates) {
     const match = template.spec.pattern.exec(uri)
     if (match === null) continue
-    if (!ctx.access.may('read')) throw new RpcError(ErrorCode.InvalidParams, ctx.access.refuseKind(`Resource ${shown}`, 'read'))
+    if (!ctx.access.may('read')) throw new ProtocolError(ProtocolErrorCode.InvalidParams, ctx.access.refuseKind(`Resource ${shown}`, 'read'))
     return { template, params: checkedArgs(catalog, `resource ${shown}`, template.check, match.groups, ctx) }
   }
-  throw new RpcError(RESOURCE_NOT_FOUND, `Resource not found: ${shown}`, { uri: shown })
+  throw new ProtocolError(RESOURCE_NOT_FOUND, `Resource not found: ${shown}`, { uri: shown })
 }
 
 export async function readResource (catalog: Catalog, uri: string, ctx: RequestContext): Promise<ReadResourceResult> {

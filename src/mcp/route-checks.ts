@@ -1,6 +1,7 @@
 // Checks the GET, POST and DELETE routes share. Each either passes or has already answered.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { SessionAdmission } from './admission.js'
+import type { ModernEra } from './modern.js'
 import { rpcError, unsupportedVersion } from './http.js'
 import type { Caller } from './session-context.js'
 import type { Session, SessionStore } from './session-store.js'
@@ -9,6 +10,8 @@ import type { Session, SessionStore } from './session-store.js'
 export interface RouteContext {
   store: SessionStore
   admission: SessionAdmission
+  /** The 2026-07-28 era: every request on its own, in either mode. */
+  modern: ModernEra
   /** MCP_STATELESS: no sessions, a throwaway server per POST. */
   stateless: boolean
   /** The authenticated caller; the authentication hooks ahead of these routes established it. */

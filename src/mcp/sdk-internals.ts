@@ -1,27 +1,11 @@
 // Every place the gateway reaches past the SDK's public API, in one file. Each touch has a reason
 // the public API cannot serve, and test/mcp/sdk-internals.test.ts fails when an SDK upgrade moves
-// what it relies on (revisit all of them when moving to SDK v2).
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
-import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js'
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
-import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js'
-
-export type RequestExtra = Parameters<Parameters<Server['setRequestHandler']>[1]>[1]
-export type RouteSchema = Parameters<Protocol<never, never, never>['setRequestHandler']>[0]
-
-/**
- * Registers through Protocol's setRequestHandler rather than Server's override. For tools/call the
- * override parses the request a second time and re-parses every result with zod, which returns a
- * copy: the catalog's results are frozen objects whose JSON is cached by identity (stable-json.ts),
- * so the copy would also cost their serialised-once answer. Results come from the catalog's typed
- * builders and are checked against each tool's outputSchema by the SDK client in the tests.
- */
-export function registerRequestHandler (
-  server: Server, route: RouteSchema, handler: (request: unknown, extra: RequestExtra) => unknown,
-): void {
-  const register = Protocol.prototype.setRequestHandler as (this: Server, s: RouteSchema, h: typeof handler) => void
-  register.call(server, route, handler)
-}
+// what it relies on.
+import { CallToolRequestParamsSchema } from '@modelcontextprotocol/core'
+import {
+  ProtocolError, ProtocolErrorCode, Server,
+  type JSONRPCMessage, type JSONRPCRequest, type MessageExtraInfo, type Result, type ServerContext, type Transport,
+} from '@modelcontextprotocol/server'
 
 type Route = (message: JSONRPCMessage, extra?: MessageExtraInfo) => void
 interface ProtocolInternals { _onrequest?: Route, _onnotification?: Route, _onresponse?: Route }
@@ -41,7 +25,39 @@ export function routeDirectly (server: Server, transport: Transport): boolean {
   transport.onmessage = (message, extra) => {
     if (!('method' in message)) response.call(server, message)
     else if ('id' in message) request.call(server, message, extra)
-    else notification.call(server, message)
+    else notification.call(server, message, extra)
   }
   return true
+}
+
+/**
+ * The SDK's Server checks a tools/call request against its own schema before any handler runs,
+ * and a malformed one goes out as a multi-line dump of zod issues. Server's `_wrapHandler` is the
+ * hook the SDK documents for subclasses; here it only rewrites that one refusal, from the first
+ * issue, as the other methods' refusals read (`Invalid params for <method>: <path>: <message>`).
+ * Nothing changes on the success path.
+ */
+export class GatewayServer extends Server {
+  protected override _wrapHandler (
+    method: string, handler: (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result>,
+  ): (request: JSONRPCRequest, ctx: ServerContext) => Promise<Result> {
+    const wrapped = super._wrapHandler(method, handler)
+    if (method !== 'tools/call') return wrapped
+    return async (request, ctx) => {
+      try {
+        return await wrapped(request, ctx)
+      } catch (error) {
+        throw shortRefusal(error, request)
+      }
+    }
+  }
+}
+
+function shortRefusal (error: unknown, request: JSONRPCRequest): unknown {
+  if (!(error instanceof ProtocolError) || error.code !== ProtocolErrorCode.InvalidParams) return error
+  if (!error.message.startsWith('Invalid tools/call request:')) return error
+  const parsed = CallToolRequestParamsSchema.safeParse(request.params)
+  if (parsed.success) return error
+  const issue = parsed.error.issues[0]
+  return new ProtocolError(ProtocolErrorCode.InvalidParams, `Invalid params for tools/call: ${issue.path.join('.') || '(params)'}: ${issue.message}`)
 }

@@ -2,16 +2,17 @@
 // (marked deprecated in favour of McpServer) on purpose: McpServer wants every tool registered
 // per instance and converts its schemas again on each tools/list, which is exactly the per-session
 // cost this gateway avoids. Here a session costs one Server and a handful of handler closures.
-import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import {
-  CallToolRequestSchema, CompleteRequestSchema, GetPromptRequestSchema, ListPromptsRequestSchema,
-  ListResourcesRequestSchema, ListResourceTemplatesRequestSchema, ListToolsRequestSchema,
-  ReadResourceRequestSchema, SetLevelRequestSchema, SubscribeRequestSchema, UnsubscribeRequestSchema,
-  type LoggingLevel, type ServerCapabilities,
-} from '@modelcontextprotocol/sdk/types.js'
+  LOG_LEVEL_META_KEY, type CacheHint, type Server, type LoggingLevel, type ServerCapabilities, type ServerContext,
+} from '@modelcontextprotocol/server'
+import {
+  CallToolRequestParamsSchema, CompleteRequestParamsSchema, GetPromptRequestParamsSchema, PaginatedRequestParamsSchema,
+  ReadResourceRequestParamsSchema, SetLevelRequestParamsSchema, SubscribeRequestParamsSchema, UnsubscribeRequestParamsSchema,
+} from '@modelcontextprotocol/core'
 import type { Catalog, ToolContext } from './catalog.js'
 import { callTool } from './tool-call.js'
 import { handle } from './handle.js'
+import { GatewayServer } from './sdk-internals.js'
 import { getPrompt, readResource } from './prompts-resources.js'
 import { complete } from './completion.js'
 import { sharedSchemaValidator } from './schema-validator.js'
@@ -40,51 +41,78 @@ const SEVERITY: Record<LoggingLevel, number> = {
 
 const EMPTY_RESOURCES = Object.freeze({ resources: [] })
 
-export function createSessionServer (catalog: Catalog, ctx: SessionContext): Server {
-  const server = new Server(SERVER_INFO, {
+/**
+ * 2026-07-28 results carry cache hints. Lists depend on the caller's scopes, so only the caller
+ * may keep them; they change only when the process restarts or the key file changes. An issue
+ * read is live data: not cached. Hints are given only to modern servers: the SDK copies a result
+ * to attach one, and 2025 answers would lose their serialised-once JSON (stable-json.ts).
+ */
+const CACHE_HINTS: Partial<Record<string, CacheHint>> = {
+  'tools/list': { ttlMs: 60_000, cacheScope: 'private' },
+  'prompts/list': { ttlMs: 60_000, cacheScope: 'private' },
+  'resources/list': { ttlMs: 60_000, cacheScope: 'private' },
+  'resources/templates/list': { ttlMs: 60_000, cacheScope: 'private' },
+  'resources/read': { ttlMs: 0, cacheScope: 'private' },
+  'server/discover': { ttlMs: 60_000, cacheScope: 'private' },
+}
+
+/** The level a 2026 request asked for in its envelope; absent means no log notifications at all. */
+function envelopeLevel (ctx: ServerContext): number | undefined {
+  const level = (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.[LOG_LEVEL_META_KEY]
+  return typeof level === 'string' && level in SEVERITY ? SEVERITY[level as LoggingLevel] : undefined
+}
+
+export type Era = 'legacy' | 'modern'
+
+export function createSessionServer (catalog: Catalog, ctx: SessionContext, era: Era = 'legacy'): Server {
+  const server: Server = new GatewayServer(SERVER_INFO, {
     capabilities: ctx.subscriptions === true ? SUBSCRIBABLE : CAPABILITIES,
     instructions: catalog.instructions,
     jsonSchemaValidator: sharedSchemaValidator,
+    ...(era === 'modern' && { cacheHints: CACHE_HINTS }),
   })
-  // Until the client says otherwise, send info and above (the spec lets the server choose).
+  // 2025 era: until the client says otherwise, send info and above (the spec lets the server choose).
   let minSeverity = SEVERITY.info
   const access = ctx.access
 
   // handle(): malformed requests get InvalidParams and one short line (see handle.ts).
-  handle(server, SetLevelRequestSchema, (request) => {
-    minSeverity = SEVERITY[request.params.level]
+  handle(server, 'logging/setLevel', SetLevelRequestParamsSchema, (params) => {
+    minSeverity = SEVERITY[params.level]
     return {}
   })
-  handle(server, ListToolsRequestSchema, () => catalog.toolsList(access))
-  handle(server, CallToolRequestSchema, (request, extra) => {
-    const token = extra._meta?.progressToken
+  handle(server, 'tools/list', PaginatedRequestParamsSchema, () => catalog.toolsList(access))
+  handle(server, 'tools/call', CallToolRequestParamsSchema, (params, extra) => {
+    const token = extra.mcpReq._meta?.progressToken
+    // A 2026 request gets log notifications only when it asks for them, at the level it names.
+    const threshold = era === 'modern' ? envelopeLevel(extra) : minSeverity
     const toolCtx: ToolContext = {
       access,
-      signal: extra.signal,
+      signal: extra.mcpReq.signal,
       tracksProgress: token !== undefined,
-      // Both go out through extra.sendNotification, i.e. on this request's own response stream.
+      // Both go out as related notifications, i.e. on this request's own response stream.
       progress: token === undefined
         ? async () => {}
-        : (progress, total, message) => extra.sendNotification({
+        : (progress, total, message) => extra.mcpReq.notify({
             method: 'notifications/progress', params: { progressToken: token, progress, total, message },
           }),
       log: async (level, message) => {
-        if (SEVERITY[level] < minSeverity) return
-        await extra.sendNotification({ method: 'notifications/message', params: { level, logger: catalog.logger, data: message } })
+        if (threshold === undefined || SEVERITY[level] < threshold) return
+        await extra.mcpReq.notify({ method: 'notifications/message', params: { level, logger: catalog.logger, data: message } })
       },
     }
-    return callTool(catalog, request.params.name, request.params.arguments, ctx, toolCtx)
+    return callTool(catalog, params.name, params.arguments, ctx, toolCtx)
   })
-  handle(server, ListPromptsRequestSchema, () => catalog.promptsList(access))
-  handle(server, GetPromptRequestSchema, (request, extra) =>
-    getPrompt(catalog, request.params.name, request.params.arguments, { access, signal: extra.signal }))
-  handle(server, ListResourcesRequestSchema, () => EMPTY_RESOURCES)
-  handle(server, ListResourceTemplatesRequestSchema, () => catalog.templatesList(access))
-  handle(server, ReadResourceRequestSchema, (request, extra) =>
-    readResource(catalog, request.params.uri, { access, signal: extra.signal }))
-  handle(server, CompleteRequestSchema, (request, extra) =>
-    complete(catalog, request.params, { access, signal: extra.signal }, ctx.logger))
-  if (ctx.subscriptions === true) subscribable(server, catalog, ctx)
+  handle(server, 'prompts/list', PaginatedRequestParamsSchema, () => catalog.promptsList(access))
+  handle(server, 'prompts/get', GetPromptRequestParamsSchema, (params, extra) =>
+    getPrompt(catalog, params.name, params.arguments, { access, signal: extra.mcpReq.signal }))
+  handle(server, 'resources/list', PaginatedRequestParamsSchema, () => EMPTY_RESOURCES)
+  handle(server, 'resources/templates/list', PaginatedRequestParamsSchema, () => catalog.templatesList(access))
+  handle(server, 'resources/read', ReadResourceRequestParamsSchema, (params, extra) =>
+    readResource(catalog, params.uri, { access, signal: extra.mcpReq.signal }))
+  handle(server, 'completion/complete', CompleteRequestParamsSchema, (params, extra) =>
+    complete(catalog, params, { access, signal: extra.mcpReq.signal }, ctx.logger))
+  // 2026 requests subscribe with subscriptions/listen, which the SDK's entry answers (modern.ts).
+  if (ctx.subscriptions === true && era === 'legacy') subscribable(server, catalog, ctx)
   return server
 }
 
@@ -93,12 +121,12 @@ function subscribable (server: Server, catalog: Catalog, ctx: SessionContext): v
   const subscriptions = new SessionSubscriptions(catalog, ctx.access, (uri) => {
     server.sendResourceUpdated({ uri }).catch((error: unknown) => ctx.logger.debug({ err: error }, 'resource update not sent'))
   })
-  handle(server, SubscribeRequestSchema, (request) => {
-    subscriptions.subscribe(request.params.uri)
+  handle(server, 'resources/subscribe', SubscribeRequestParamsSchema, (params) => {
+    subscriptions.subscribe(params.uri)
     return {}
   })
-  handle(server, UnsubscribeRequestSchema, (request) => {
-    subscriptions.unsubscribe(request.params.uri)
+  handle(server, 'resources/unsubscribe', UnsubscribeRequestParamsSchema, (params) => {
+    subscriptions.unsubscribe(params.uri)
     return {}
   })
   // Subscriptions end with the session, however it ends (DELETE, expiry, shutdown, a transport error).

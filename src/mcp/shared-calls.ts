@@ -8,7 +8,7 @@
 // write never joins one that started before it (those already waiting keep theirs). Log notifications
 // a shared run sends reach every caller still waiting. The run carries its own signal: one caller
 // leaving does not cancel it for the others, and it is cancelled when the last one leaves.
-import type { LoggingLevel } from '@modelcontextprotocol/sdk/types.js'
+import type { LoggingLevel } from '@modelcontextprotocol/server'
 import type { ToolContext } from './catalog-types.js'
 
 interface Flight<T> {

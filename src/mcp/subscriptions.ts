@@ -3,11 +3,10 @@
 // goes out on the session's GET stream. Whether the caller may read a resource is decided once, as
 // resources/read decides it (a refused or unknown URI cannot be subscribed to), and asked again
 // before each notification, so a subscriber never hears about what its access does not reach.
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js'
+import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server'
 import type { CallerAccess } from './access.js'
 import type { Catalog } from './catalog.js'
 import { matchResource } from './prompts-resources.js'
-import { RpcError } from './rpc-error.js'
 
 /** Bounds one session's memory on the bus; a client watching more resources opens another session. */
 export const MAX_SUBSCRIPTIONS = 1000
@@ -28,7 +27,7 @@ export class SessionSubscriptions {
     const { template, params } = matchResource(this.catalog, uri, { access: this.access })
     if (this.active.has(uri)) return
     if (this.active.size >= MAX_SUBSCRIPTIONS) {
-      throw new RpcError(ErrorCode.InvalidParams, `Too many subscriptions on this session (at most ${MAX_SUBSCRIPTIONS}); unsubscribe from some first`)
+      throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Too many subscriptions on this session (at most ${MAX_SUBSCRIPTIONS}); unsubscribe from some first`)
     }
     const target = this.catalog.target.of(params)
     const topics = template.spec.topics?.(params) ?? [uri]

@@ -5,12 +5,11 @@
 import { Value } from '@sinclair/typebox/value'
 import type { TypeCheck } from '@sinclair/typebox/compiler'
 import type { TObject } from '@sinclair/typebox'
-import { ErrorCode, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import { ProtocolError, ProtocolErrorCode, type CallToolResult } from '@modelcontextprotocol/server'
 import type { Catalog, ToolContext } from './catalog.js'
 import type { ToolOutput } from './catalog-types.js'
 import type { SessionContext, ToolCallEvent } from './session-context.js'
 import { AccessRefusal, ToolError } from './tool-errors.js'
-import { RpcError } from './rpc-error.js'
 
 const MAX_REPORTED_ERRORS = 3
 
@@ -41,7 +40,7 @@ export async function callTool (
   session: SessionContext, ctx: ToolContext,
 ): Promise<CallToolResult> {
   const tool = catalog.tools.get(name)
-  if (tool === undefined) throw new RpcError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 64)}`)
+  if (tool === undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 64)}`)
   const started = performance.now()
   let shared = false
   const args = Value.Default(tool.spec.input, rawArgs ?? {}) as Record<string, unknown>

@@ -1,7 +1,7 @@
 import type { PassThrough } from 'node:stream'
 import type { FastifyReply } from 'fastify'
-import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js'
-import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/sdk/types.js'
+import type { Transport, TransportSendOptions } from '@modelcontextprotocol/server'
+import type { JSONRPCMessage, MessageExtraInfo, RequestId } from '@modelcontextprotocol/server'
 import { PostExchange, type PostAnswer } from './post-exchange.js'
 import { StandaloneStream } from './sse.js'
 

@@ -3,8 +3,6 @@ import t from 'tap'
 import { SessionAdmission } from '../../src/mcp/admission.js'
 import { SessionStore } from '../../src/mcp/session-store.js'
 import { Catalog } from '../../src/mcp/catalog.js'
-import { McpError } from '@modelcontextprotocol/sdk/types.js'
-import { plainRpcError, RpcError } from '../../src/mcp/rpc-error.js'
 import { FULL_ACCESS } from '../../src/auth/access.js'
 import { memoryLogger } from '../github/harness.js'
 
@@ -44,12 +42,4 @@ t.test('a session that never completed initialize is closed by settle()', async 
   t.equal(store.size, 1)
   t.equal(service.settle(session), false, 'no client version: initialize was refused')
   t.equal(store.size, 0, 'and nothing is left behind')
-})
-
-t.test('McpErrors go on the wire with their plain message', async (t) => {
-  const wire = plainRpcError(new McpError(-32002, 'Not found: x', { uri: 'x' }))
-  t.ok(wire instanceof RpcError)
-  t.match(wire, { code: -32002, message: 'Not found: x', data: { uri: 'x' } })
-  const other = new Error('as is')
-  t.equal(plainRpcError(other), other, 'anything else passes unchanged')
 })

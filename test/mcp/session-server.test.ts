@@ -168,7 +168,7 @@ async function rawServer () {
 t.test('a malformed tools/call is InvalidParams with a short message, not an internal error', async (t) => {
   const raw = await rawServer()
   const reply = await raw.ask({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_issue', arguments: [] } })
-  t.match(reply, { id: 1, error: { code: -32602, message: /^Invalid tools\/call request: params\.arguments: / } })
+  t.match(reply, { id: 1, error: { code: -32602, message: /^Invalid params for tools\/call: arguments: / } })
   t.notMatch(JSON.stringify(reply), /\[\\n/, 'no multi-line zod dump')
   await raw.close()
 })
@@ -176,6 +176,6 @@ t.test('a malformed tools/call is InvalidParams with a short message, not an int
 t.test('a prompt argument that is not a string is InvalidParams, not an internal error', async (t) => {
   const raw = await rawServer()
   const reply = await raw.ask({ jsonrpc: '2.0', id: 2, method: 'prompts/get', params: { name: 'triage-issue', arguments: { issue_number: 7 } } })
-  t.match(reply, { id: 2, error: { code: -32602, message: /Invalid prompts\/get request: params\.arguments\.issue_number: / } })
+  t.match(reply, { id: 2, error: { code: -32602, message: /^Invalid params for prompts\/get: arguments\.issue_number: / } })
   await raw.close()
 })

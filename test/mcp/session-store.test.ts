@@ -1,6 +1,6 @@
 // Idle expiry, per-key accounting and ownership, on a hand-driven clock: no waiting.
 import t from 'tap'
-import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import type { Server } from '@modelcontextprotocol/server'
 import { SessionStore, type Session } from '../../src/mcp/session-store.js'
 import { FastifyTransport } from '../../src/mcp/transport.js'
 

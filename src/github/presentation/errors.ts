@@ -1,7 +1,7 @@
 // GitHub failures → words a model can act on: what failed, why, and whether and when to retry.
 // Never a stack trace, a token, a request dump or GitHub's raw payload; GitHub's own message is
 // cleaned and capped before it is quoted.
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
+import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server'
 import { BudgetExhaustedError, ClientClosedError } from '../upstream/budget-errors.js'
 import type { ErrorPolicy } from '../../mcp/catalog.js'
 import { RESOURCE_NOT_FOUND } from '../../mcp/prompts-resources.js'
@@ -149,8 +149,8 @@ export const githubErrorPolicy: ErrorPolicy = {
   protocolError (error, kind) {
     const e = explain(error)
     const code = e.status === 404 || e.status === 410
-      ? (kind === 'resource' ? RESOURCE_NOT_FOUND : ErrorCode.InvalidParams)
-      : ErrorCode.InternalError
-    return new McpError(code, e.message, e.status === null ? undefined : { status: e.status })
+      ? (kind === 'resource' ? RESOURCE_NOT_FOUND : ProtocolErrorCode.InvalidParams)
+      : ProtocolErrorCode.InternalError
+    return new ProtocolError(code, e.message, e.status === null ? undefined : { status: e.status })
   },
 }

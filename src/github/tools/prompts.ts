@@ -2,7 +2,7 @@
 // comments, the repository's label set); weekly-summary brings the week's new, closed, updated
 // and stale issues; bug-report-template is a fixed form.
 import { Type } from '@sinclair/typebox'
-import type { GetPromptResult } from '@modelcontextprotocol/sdk/types.js'
+import type { GetPromptResult } from '@modelcontextprotocol/server'
 import { definePrompt } from '../../mcp/catalog.js'
 import { commentMarkdown, issueMarkdown, toComment, toIssue, unreadableIssue } from '../presentation/format.js'
 import { COMMENT_BODY_MAX, ISSUE_BODY_MAX, type DomainModule } from './module.js'

@@ -1,0 +1,166 @@
+// MCP 2026-07-28 on the same POST /mcp as the 2025 era. A request that carries the per-request
+// `_meta` envelope is served on its own, with no session, by the SDK's per-request entry
+// (createMcpHandler), which owns that revision's rules: server/discover, the Mcp-Method and
+// Mcp-Name header checks (-32020), the supported-version answer (-32022), cache hints, streamed
+// answers, cancellation when the response stream closes, and subscriptions/listen. The Fastify
+// route in front has already applied what both eras share (Host, Origin, API key, rate limit,
+// body limit), and Fastify sends the SDK's answer, so CORS and rate-limit headers hold.
+import { Readable } from 'node:stream'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import {
+  classifyInboundRequest, createMcpHandler, InMemoryServerEventBus,
+  type AuthInfo, type InboundClassificationOutcome, type InboundModernRoute, type McpHttpHandler, type Server,
+} from '@modelcontextprotocol/server'
+import type { Catalog } from './catalog.js'
+import { matchResource } from './prompts-resources.js'
+import type { Caller, Logger } from './session-context.js'
+
+export interface ModernOptions {
+  catalog: Catalog
+  logger: Logger
+  /** A server for one 2026 request by `caller` (built per request: 2026 has no sessions). */
+  serverFor: (caller: Caller) => Server
+  /** Open subscriptions/listen streams at most, on this process. */
+  maxListeners: number
+}
+
+/** How a POST is routed: the 2025 path, the 2026 path, or a refusal the SDK's ladder already wrote. */
+export function classify (request: FastifyRequest): InboundClassificationOutcome {
+  const h = request.headers
+  return classifyInboundRequest({
+    httpMethod: 'POST',
+    body: request.body,
+    protocolVersionHeader: header(h['mcp-protocol-version']),
+    mcpMethodHeader: header(h['mcp-method']),
+    mcpNameHeader: header(h['mcp-name']),
+  })
+}
+
+const header = (v: string | string[] | undefined) => Array.isArray(v) ? v[0] : v
+
+/** The SDK's answer to a request its classification refused (header mismatch, bad envelope, ...). */
+export function sendRefusal (reply: FastifyReply, outcome: Extract<InboundClassificationOutcome, { kind: 'reject' }>, body: unknown) {
+  const id = typeof body === 'object' && body !== null && 'id' in body ? (body as { id: unknown }).id : null
+  const error = { code: outcome.code, message: outcome.message, ...(outcome.data !== undefined && { data: outcome.data }) }
+  return reply.code(outcome.httpStatus).type('application/json').send({ jsonrpc: '2.0', id: id ?? null, error })
+}
+
+/**
+ * Resource updates for subscriptions/listen streams. Each URI some stream listens to is watched
+ * once on the catalog's update bus (which webhooks feed, from any replica), and published once
+ * to the SDK's bus, which fans it out to the streams that named it.
+ */
+class ListenBridge {
+  private readonly watched = new Map<string, { streams: number, stop: () => void }>()
+
+  constructor (private readonly catalog: Catalog, private readonly publish: (uri: string) => void) {}
+
+  watch (uris: readonly string[], access: Caller['access']): () => void {
+    for (const uri of uris) {
+      const entry = this.watched.get(uri)
+      if (entry !== undefined) { entry.streams++; continue }
+      const { template, params } = matchResource(this.catalog, uri, { access })
+      const topics = template.spec.topics?.(params) ?? [uri]
+      this.watched.set(uri, { streams: 1, stop: this.catalog.updates.listen(topics, () => this.publish(uri)) })
+    }
+    let live = true
+    return () => {
+      if (!live) return
+      live = false
+      for (const uri of uris) {
+        const entry = this.watched.get(uri)
+        if (entry === undefined || --entry.streams > 0) continue
+        entry.stop()
+        this.watched.delete(uri)
+      }
+    }
+  }
+
+  get size (): number { return this.watched.size }
+}
+
+export class ModernEra {
+  private readonly handler: McpHttpHandler
+  private readonly bridge: ListenBridge
+  private readonly callers = new WeakMap<AuthInfo, Caller>()
+
+  constructor (private readonly opts: ModernOptions) {
+    const bus = new InMemoryServerEventBus((error) => opts.logger.warn({ err: error }, 'listen stream listener failed'))
+    this.handler = createMcpHandler(({ authInfo }) => {
+      const caller = authInfo === undefined ? undefined : this.callers.get(authInfo)
+      if (caller === undefined) throw new Error('a 2026 request reached the MCP handler without a caller')
+      return opts.serverFor(caller)
+    }, {
+      legacy: 'reject',
+      bus,
+      maxSubscriptions: opts.maxListeners,
+      onerror: (error) => opts.logger.debug({ err: error }, 'MCP 2026 request refused or failed'),
+    })
+    this.bridge = new ListenBridge(opts.catalog, (uri) => this.handler.notify.resourceUpdated(uri))
+  }
+
+  /** URIs the bridge watches (tests, metrics). */
+  get watchedResources (): number { return this.bridge.size }
+
+  async serve (request: FastifyRequest, reply: FastifyReply, caller: Caller, route: InboundModernRoute): Promise<FastifyReply> {
+    let unwatch: (() => void) | undefined
+    if (route.messageKind === 'request' && route.message.method === 'subscriptions/listen') {
+      const refused = this.refusedListen(route.message.params, caller)
+      if (refused !== undefined) {
+        return reply.code(200).type('application/json').send({ jsonrpc: '2.0', id: route.message.id, error: refused })
+      }
+      unwatch = this.bridge.watch(listenUris(route.message.params), caller.access)
+    }
+    // Closing the response stream is how a 2026 client cancels: the SDK aborts the call.
+    const abort = new AbortController()
+    reply.raw.once('close', () => {
+      abort.abort()
+      unwatch?.()
+    })
+    const authInfo: AuthInfo = { token: '', clientId: caller.id, scopes: [] }
+    this.callers.set(authInfo, caller)
+    const response = await this.handler.fetch(webRequest(request, abort.signal), { authInfo, parsedBody: request.body })
+    reply.code(response.status)
+    response.headers.forEach((value, name) => { reply.header(name, value) })
+    if (response.body === null) return reply.send()
+    if (response.headers.get('content-type')?.startsWith('text/event-stream') === true) {
+      return reply.send(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream))
+    }
+    return reply.send(Buffer.from(await response.arrayBuffer()))
+  }
+
+  /** A listen stream may name only resources the caller may read, as resources/read decides. */
+  private refusedListen (params: unknown, caller: Caller): { code: number, message: string } | undefined {
+    for (const uri of listenUris(params)) {
+      try {
+        matchResource(this.opts.catalog, uri, { access: caller.access })
+      } catch (error) {
+        const e = error as { code?: number, message?: string }
+        return { code: -32602, message: e.message ?? `Cannot subscribe to ${uri.slice(0, 200)}` }
+      }
+    }
+    return undefined
+  }
+
+  async close (): Promise<void> {
+    await this.handler.close()
+  }
+}
+
+function listenUris (params: unknown): string[] {
+  const uris = (params as { notifications?: { resourceSubscriptions?: unknown } } | undefined)?.notifications?.resourceSubscriptions
+  return Array.isArray(uris) ? uris.filter((u): u is string => typeof u === 'string') : []
+}
+
+// Framing and hop-by-hop headers describe the bytes Fastify already read, not this body-less copy.
+const SKIPPED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'host', 'upgrade'])
+
+/** The Web Request the SDK's entry reads: headers and URL only; the body is already parsed. */
+function webRequest (request: FastifyRequest, signal: AbortSignal): Request {
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || SKIPPED_HEADERS.has(name)) continue
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+  }
+  return new Request(`http://${request.host}${request.url}`, { method: 'POST', headers, signal })
+}
