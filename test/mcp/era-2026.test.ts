@@ -71,7 +71,7 @@ t.test('a missing standard header gets the SDK\'s answer: 400 with -32020', asyn
   for (const [what, body, header] of cases) {
     const res = await post(target, body, { [header]: undefined })
     t.equal(res.status, 400, `${what}: status`)
-    t.match(res.answer, { id: body.id, error: { code: HEADER_MISMATCH, message: /absent/ } }, `${what}: ${res.text.slice(0, 200)}`)
+    t.match(res.answer, { id: body.id, error: { code: HEADER_MISMATCH } }, `${what}: ${res.text.slice(0, 200)}`)
   }
   t.equal(target.github.requests.length, asked, 'no refused request reached GitHub')
 })
