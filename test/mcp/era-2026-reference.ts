@@ -4,7 +4,7 @@
 // ERA2026_TARGET=reference: where they pass here and fail on the gateway, the gateway is wrong,
 // not the test. It answers the GitHub stand-in and takes no API key.
 import Fastify from 'fastify'
-import { createMcpHandler, McpServer, ResourceTemplate } from '@modelcontextprotocol/server'
+import { createMcpHandler, McpServer, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server'
 import { toNodeHandler } from '@modelcontextprotocol/node'
 import * as z from 'zod/v4'
 import { SANDBOX_TOKEN } from '../../sandbox/github-standin.js'
@@ -45,7 +45,9 @@ function factory (githubUrl: string) {
     })
     server.registerResource('issue', new ResourceTemplate('issue://{owner}/{repo}/{number}', { list: undefined }), { mimeType: 'text/markdown' },
       async (uri, { owner, repo, number }, ctx) => {
-        const issue = await (await github(`/repos/${owner}/${repo}/issues/${number}`, ctx.mcpReq.signal)).json() as { title: string }
+        const res = await github(`/repos/${owner}/${repo}/issues/${number}`, ctx.mcpReq.signal)
+        if (res.status === 404) throw new ResourceNotFoundError(uri.href)
+        const issue = await res.json() as { title: string }
         return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: `# ${issue.title}` }] }
       })
     server.registerPrompt('triage-issue', { description: 'Triage an issue', argsSchema: z.object({ ...repoArgs, issue_number: z.string() }) },

@@ -113,6 +113,14 @@ t.test('every list and read result carries ttlMs and cacheScope; tools/list and 
   }
 })
 
+t.test('a resources/read miss is -32602 naming the URI (2026 moved resource-not-found off -32002)', async (t) => {
+  const target = await listening(t)
+  for (const uri of ['issue://octo-org/widgets/99999', 'nothing://here']) {
+    const res = await post(target, rpc(1, 'resources/read', { uri }))
+    t.match(res.answer, { id: 1, error: { code: -32602, data: { uri } } }, `${uri}: ${res.text.slice(0, 200)}`)
+  }
+})
+
 t.test('no notifications/message unless the request asks for a log level', async (t) => {
   const target = await listening(t)
   // Issue 1 is labelled (a debug line), #99999 does not exist (a warning).
