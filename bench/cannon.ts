@@ -1,6 +1,6 @@
 // One measured round: autocannon against one server for one scenario, every answer checked.
 import autocannon from 'autocannon'
-import { mcpHeaders } from './mcp-http.js'
+import { requestHeaders } from './mcp-http.js'
 import type { Scenario } from './scenarios.js'
 
 export interface RoundStats {
@@ -54,7 +54,7 @@ export interface RoundInput {
 
 export async function fire (input: RoundInput): Promise<RoundStats> {
   const { scenario, sessions } = input
-  const headers = mcpHeaders(undefined, !scenario.opensSessions)
+  const headers = requestHeaders(scenario.body, undefined, !scenario.opensSessions)
   let wrong = 0
   let nextSession = 0
   const result = await autocannon({
@@ -65,17 +65,19 @@ export async function fire (input: RoundInput): Promise<RoundStats> {
     timeout: 10,
     headers,
     body: JSON.stringify(scenario.body),
-    // Each connection is one client with its own session, as each agent holds its own.
+    // Each connection is one client with its own session, as each agent holds its own, and its
+    // own body where the scenario gives one (a 2026 request's headers follow its body).
     setupClient: sessions || scenario.bodyFor
       ? (client) => {
           const index = nextSession++
-          if (sessions) client.setHeaders({ ...headers, 'mcp-session-id': sessions[index % sessions.length] })
-          if (scenario.bodyFor) client.setBody(JSON.stringify(scenario.bodyFor(index)))
+          const body = scenario.bodyFor ? scenario.bodyFor(index) : scenario.body
+          client.setHeaders(requestHeaders(body, sessions && sessions[index % sessions.length], !scenario.opensSessions))
+          if (scenario.bodyFor) client.setBody(JSON.stringify(body))
         }
       : undefined,
     requests: [{
       onResponse (status, body, _context, resHeaders) {
-        if (status >= 200 && status < 300 && !body.includes(scenario.expect)) wrong++
+        if (status >= 200 && status < 300 && !scenario.expect.every((marker) => body.includes(marker))) wrong++
         if (input.onSession) {
           const id = headerValue(resHeaders, 'mcp-session-id')
           if (id !== undefined) input.onSession(id)

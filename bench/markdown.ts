@@ -43,6 +43,14 @@ export function throughputTable (scenarios: ScenarioResult[]): string {
   ].join('\n')
 }
 
+/** Which baseline the rows were measured against, once a run has 2026 rows. */
+function baselineNote (scenarios: ScenarioResult[]): string {
+  if (!scenarios.some((s) => s.era === '2026')) return ''
+  return '\n\nRows marked 2026-07-28 send sessionless 2026-07-28 requests and are measured against the 2026 baseline ' +
+    '(`bench/baseline-2026/`: the SDK v2\'s `createMcpHandler` on Fastify, a new `McpServer` per request); the others ' +
+    'against the seed-design baseline (`bench/baseline/`).'
+}
+
 export function memoryTable (m: MemoryResult): string {
   const b = m.baseline.median
   const g = m.gateway.median
@@ -95,7 +103,7 @@ average ${m.loadStart.toFixed(2)} at the start, ${m.loadEnd.toFixed(2)} at the e
 (baseline then gateway, alternating A B A B …), ${s.warmupSeconds} s un-measured warm-up per server and scenario.
 **Reported:** the median round by throughput, per server (its p50/p99 come from that same round).
 
-${r.scenarios.length > 0 ? throughputTable(r.scenarios) : '_throughput scenarios not run_'}
+${r.scenarios.length > 0 ? throughputTable(r.scenarios) + baselineNote(r.scenarios) : '_throughput scenarios not run_'}
 
 ${r.memory ? memoryTable(r.memory) : '_memory scenario not run_'}
 

@@ -1,5 +1,6 @@
 // The few raw MCP-over-HTTP exchanges the bench makes outside autocannon (opening sessions,
-// checking answers before a round, closing sessions) and the parsing of JSON or SSE answers.
+// checking answers before a round, closing sessions), the requests and headers of both protocol
+// eras, and the parsing of JSON or SSE answers.
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import { API_KEY } from './config.js'
 
@@ -19,6 +20,45 @@ export const initializeRequest = (id: number | string = 1) => ({
   jsonrpc: '2.0', id, method: 'initialize',
   params: { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: { name: 'bench', version: '1.0.0' } }
 })
+
+export const MODERN_PROTOCOL_VERSION = '2026-07-28'
+const VERSION_KEY = 'io.modelcontextprotocol/protocolVersion'
+
+/**
+ * A 2026-07-28 request: no session and no initialize before it. What initialize used to say
+ * travels in every request's `params._meta` envelope; the protocol-version key is what claims
+ * the 2026 era (key names as in the SDK's core constants).
+ */
+export function modernRequest (id: number, method: string, params: Record<string, unknown> = {}) {
+  const _meta = {
+    [VERSION_KEY]: MODERN_PROTOCOL_VERSION,
+    'io.modelcontextprotocol/clientInfo': { name: 'bench', version: '1.0.0' },
+    'io.modelcontextprotocol/clientCapabilities': {}
+  }
+  return { jsonrpc: '2.0', id, method, params: { ...params, _meta } }
+}
+
+type Message = { method?: unknown, params?: { _meta?: Record<string, unknown>, name?: unknown, uri?: unknown } }
+
+/**
+ * The headers of a POST carrying `message`. A request whose envelope claims a protocol version
+ * gets them from its body, as the SDK client derives them: `MCP-Protocol-Version` from the
+ * envelope, `Mcp-Method` from the method, `Mcp-Name` from `params.name` (tools/call, prompts/get)
+ * or `params.uri` (resources/read); a server refuses any disagreement (400, -32020). The bench's
+ * names are plain ASCII, which the header carries as is. Anything else gets the 2025 era's headers.
+ */
+export function requestHeaders (message: unknown, sessionId?: string, initialized = true): Record<string, string> {
+  const { method, params } = (message ?? {}) as Message
+  const version = params?._meta?.[VERSION_KEY]
+  if (typeof version !== 'string' || typeof method !== 'string') return mcpHeaders(sessionId, initialized)
+  const name = method === 'resources/read' ? params?.uri : (method === 'tools/call' || method === 'prompts/get') ? params?.name : undefined
+  return {
+    ...mcpHeaders(undefined, false),
+    'mcp-protocol-version': version,
+    'mcp-method': method,
+    ...(typeof name === 'string' && { 'mcp-name': name })
+  }
+}
 
 /**
  * The JSON-RPC messages in a POST's answer: a JSON body (one message or a batch), or an SSE
@@ -41,7 +81,7 @@ export function parseRpcBody (contentType: string | null | undefined, body: stri
 export interface RpcAnswer { status: number, sessionId?: string, messages: JSONRPCMessage[] }
 
 export async function post (url: string, message: unknown, sessionId?: string, initialized = true): Promise<RpcAnswer> {
-  const res = await fetch(`${url}/mcp`, { method: 'POST', headers: mcpHeaders(sessionId, initialized), body: JSON.stringify(message) })
+  const res = await fetch(`${url}/mcp`, { method: 'POST', headers: requestHeaders(message, sessionId, initialized), body: JSON.stringify(message) })
   const body = await res.text()
   return { status: res.status, sessionId: res.headers.get('mcp-session-id') ?? undefined, messages: parseRpcBody(res.headers.get('content-type'), body) }
 }

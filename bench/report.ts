@@ -18,6 +18,8 @@ export interface Side<T> { rounds: T[], median: T }
 export interface ScenarioResult {
   id: ScenarioId
   title: string
+  /** The protocol era of its requests, and so which baseline it was measured against. */
+  era: Scenario['era']
   unit: Scenario['unit']
   baseline: Side<RoundStats>
   gateway: Side<RoundStats>
@@ -45,6 +47,7 @@ export function scenarioResult (scenario: Scenario, baseline: RoundStats[], gate
   return {
     id: scenario.id,
     title: scenario.title,
+    era: scenario.era,
     unit: scenario.unit,
     baseline: { rounds: baseline, median: b },
     gateway: { rounds: gateway, median: g },

@@ -1,4 +1,5 @@
-// `npm run bench`: the seed-design baseline against this gateway, same GitHub stand-in, one run.
+// `npm run bench`: the seed-design baseline (for the 2026-07-28 rows, the SDK v2 one) against this
+// gateway, same GitHub stand-in, one run.
 // Prints the tables, writes bench/results.json and bench/RESULTS.md, and exits 1 if any request
 // failed or answered wrongly, the baseline's in the agent workload excepted (targets missed are
 // reported, and fail the run with BENCH_STRICT=1). What each scenario means: docs/benchmarks.md.
@@ -12,13 +13,14 @@ import { measureMemory, type MemoryRound } from './memory.js'
 import { runScenario, type Pair } from './phases.js'
 import { ROOT, startChild, type Child } from './procs.js'
 import { evaluateTargets, memoryResult, type ScenarioResult } from './report.js'
-import { SCENARIOS } from './scenarios.js'
+import { SCENARIOS, type Scenario } from './scenarios.js'
 import { webhookDelay } from './webhook-delay.js'
 
 const started = Date.now()
 const loadStart = loadavg()[0]
 const log = (line: string) => process.stderr.write(`${line}\n`)
 const BASELINE = 'bench/children/baseline.ts'
+const BASELINE_2026 = 'bench/children/baseline-2026.ts'
 const GATEWAY = 'bench/children/gateway.ts'
 const children = new Set<Child>()
 
@@ -31,11 +33,16 @@ async function stop (...list: Child[]): Promise<void> {
   for (const child of list) { await child.stop(); children.delete(child) }
 }
 
-async function throughput (githubUrl: string, stateless: boolean): Promise<ScenarioResult[]> {
-  const scenarios = SCENARIOS.filter((s) => s.stateless === stateless && selected(s.id))
+/**
+ * One pair of fresh processes for the scenarios of one era and mode. The 2026 rows are measured
+ * against the 2026 baseline and the gateway in its default (stateful) mode: a 2026-07-28 request
+ * is served on its own whatever the mode, and the default is what most deployments run.
+ */
+async function throughput (githubUrl: string, era: Scenario['era'], stateless: boolean): Promise<ScenarioResult[]> {
+  const scenarios = SCENARIOS.filter((s) => s.era === era && s.stateless === stateless && selected(s.id))
   if (scenarios.length === 0) return []
   const pair: Pair = {
-    baseline: await start('baseline', BASELINE, serverEnv(githubUrl, stateless)),
+    baseline: await start('baseline', era === '2026' ? BASELINE_2026 : BASELINE, serverEnv(githubUrl, stateless)),
     gateway: await start('gateway', GATEWAY, serverEnv(githubUrl, stateless))
   }
   const results: ScenarioResult[] = []
@@ -65,7 +72,10 @@ async function main (): Promise<number> {
   if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')} (known: ${known.join(', ')})`)
   const github = await start('github-standin', 'bench/children/standin.ts', {})
   log(`GitHub stand-in at ${github.url}; ${BENCH.connections} connections, ${BENCH.seconds} s × ${BENCH.rounds} rounds`)
-  const scenarios = [...await throughput(github.url, false), ...await throughput(github.url, true)]
+  const scenarios = [
+    ...await throughput(github.url, '2025', false), ...await throughput(github.url, '2025', true),
+    ...await throughput(github.url, '2026', false)
+  ]
   const mem = selected('memory') ? await memory(github.url) : undefined
   await stop(github)
   // With webhooks, the workload runs all three servers: the row is judged against the gateway without them.

@@ -3,7 +3,7 @@ import { startGitHubStandin, SANDBOX_TOKEN } from '../../sandbox/github-standin.
 import { listenBaseline } from './baseline-server.js'
 import { failures, fire, headerValue, summarize, type RoundStats } from '../../bench/cannon.js'
 import { API_KEY } from '../../bench/config.js'
-import { memoryTable, targetsTable, throughputTable } from '../../bench/markdown.js'
+import { memoryTable, resultsMarkdown, targetsTable, throughputTable, type BenchResults } from '../../bench/markdown.js'
 import { closeSession, inBatches, openSession, parseRpcBody } from '../../bench/mcp-http.js'
 import { moduleOf } from '../../bench/profile.js'
 import { evaluateTargets, median, memoryResult, scenarioResult } from '../../bench/report.js'
@@ -110,4 +110,18 @@ t.test('a real (short) autocannon round against the baseline is read correctly',
   const missing = { ...scenario('get_issue'), body: { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_issue', arguments: { owner: 'octo-org', repo: 'gadgets', issue_number: 9999 } } } }
   const wrong = await fire({ url, scenario: missing, seconds: 1, connections: 1, sessions })
   t.ok(wrong.wrong > 0 && wrong.wrong === wrong.requests - wrong.non2xx, 'every 2xx without the expected answer is counted wrong')
+})
+
+t.test('the results say which baseline the 2026 rows were measured against', async (t) => {
+  const results = (ids: string[]): BenchResults => ({
+    command: 'npm run bench', date: '2026-01-01T00:00:00Z', durationSeconds: 1, targets: [],
+    machine: { node: 'v22', cpus: 2, cpuModel: 'cpu', platform: 'linux', memoryGiB: 1, loadStart: 0, loadEnd: 0 },
+    settings: { connections: 20, seconds: 5, rounds: 1, warmupSeconds: 3 },
+    scenarios: ids.map((id) => scenarioResult(scenario(id), [stats(100)], [stats(300)], 0))
+  })
+  const modern = scenarioResult(scenario('get_issue_2026'), [stats(100)], [stats(300)], 0)
+  t.equal(modern.era, '2026')
+  t.match(evaluateTargets([modern], undefined)[0], { name: 'tools/call get_issue, 2026-07-28: gateway/baseline', goal: '≥ 3×', met: true })
+  t.match(resultsMarkdown(results(['get_issue', 'get_issue_2026'])), /Rows marked 2026-07-28 .* against the 2026 baseline \(`bench\/baseline-2026\/`/)
+  t.notMatch(resultsMarkdown(results(['get_issue'])), /baseline-2026/, 'no note without 2026 rows')
 })
