@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { list } from '../src/config.js'
 import { hostMatcher } from './hosts.js'
 
-export const ALLOWED_HEADERS = ['Content-Type', 'Accept', 'Authorization', 'X-API-Key', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Last-Event-ID']
+export const ALLOWED_HEADERS = ['Content-Type', 'Accept', 'Authorization', 'X-API-Key', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Mcp-Method', 'Mcp-Name', 'Last-Event-ID']
 // Browsers hide every response header not listed here: without Mcp-Session-Id a browser client
 // cannot continue its session, without the others it cannot react to 401 and 429.
 export const EXPOSED_HEADERS = ['Mcp-Session-Id', 'MCP-Protocol-Version', 'WWW-Authenticate', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']

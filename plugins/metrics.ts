@@ -23,7 +23,8 @@ function processMetrics (): Registry {
 const KNOWN_METHODS = new Set([
   'initialize', 'ping', 'tools/list', 'tools/call', 'resources/list', 'resources/templates/list',
   'resources/read', 'prompts/list', 'prompts/get', 'completion/complete', 'logging/setLevel',
-  'notifications/initialized', 'notifications/cancelled', 'notifications/progress'
+  'notifications/initialized', 'notifications/cancelled', 'notifications/progress',
+  'server/discover', 'subscriptions/listen',
 ])
 /** Client-chosen method names would make label cardinality unbounded: fold unknown ones. */
 export const methodLabel = (method: string) => KNOWN_METHODS.has(method) ? method : 'other'

@@ -66,6 +66,13 @@ export async function readResource (catalog: Catalog, uri: string, ctx: RequestC
     const text = await template.spec.read(params, ctx)
     return { contents: [{ uri, mimeType: 'text/markdown', text }] }
   } catch (error) {
-    throw protocolError(catalog, error, 'resource')
+    throw withUri(protocolError(catalog, error, 'resource'), uri)
   }
+}
+
+/** A resource that is not there names its URI in `data`, whatever else the domain put there. */
+function withUri (error: unknown, uri: string): unknown {
+  if (!(error instanceof ProtocolError) || error.code !== RESOURCE_NOT_FOUND) return error
+  const data = typeof error.data === 'object' && error.data !== null ? error.data : {}
+  return new ProtocolError(error.code, error.message, { ...data, uri: uri.slice(0, 200) })
 }

@@ -23,14 +23,6 @@ t.test('server/discover answers the supported versions, capabilities and server 
   t.equal(discovered.resultType, 'complete', 'a 2026 client rejects a result without resultType')
 })
 
-t.test('server/discover also names the 2025 revisions the gateway serves through initialize', {
-  skip: referenceRun && 'the reference serves 2025 statelessly but, like the SDK, lists modern revisions only',
-}, async (t) => {
-  const target = await listening(t)
-  const versions = result(await post(target, rpc(1, 'server/discover'))).supportedVersions as string[] | undefined
-  for (const version of [MODERN, ...LEGACY]) t.ok(versions?.includes(version), `${version} in ${JSON.stringify(versions)}`)
-})
-
 t.test('Mcp-Method, Mcp-Name and MCP-Protocol-Version must agree with the body: 400 with -32020, and nothing runs', async (t) => {
   const target = await listening(t)
   const getIssue = toolCall(2, 'get_issue', { ...widgets, issue_number: 1 })
