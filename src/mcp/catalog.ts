@@ -119,6 +119,11 @@ export class Catalog {
   }
 
   /** The tools/list result for what this caller may do: the same object every time, never rebuilt. */
+  /** Which precomputed lists `access` sees: callers with equal variants get identical lists. */
+  listVariant (access: AccessPolicy): number {
+    return accessIndex(access)
+  }
+
   toolsList (access: AccessPolicy): ListToolsResult {
     return this.toolLists[accessIndex(access)]
   }

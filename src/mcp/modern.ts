@@ -12,6 +12,7 @@ import {
   type AuthInfo, type InboundClassificationOutcome, type InboundModernRoute, type McpHttpHandler, type Server,
 } from '@modelcontextprotocol/server'
 import type { Catalog } from './catalog.js'
+import { ModernLists } from './modern-lists.js'
 import { matchResource } from './prompts-resources.js'
 import type { Caller, Logger } from './session-context.js'
 
@@ -83,6 +84,7 @@ export class ModernEra {
   private readonly handler: McpHttpHandler
   private readonly bridge: ListenBridge
   private readonly callers = new WeakMap<AuthInfo, Caller>()
+  private readonly lists = new ModernLists()
 
   constructor (private readonly opts: ModernOptions) {
     const bus = new InMemoryServerEventBus((error) => opts.logger.warn({ err: error }, 'listen stream listener failed'))
@@ -103,6 +105,8 @@ export class ModernEra {
   get watchedResources (): number { return this.bridge.size }
 
   async serve (request: FastifyRequest, reply: FastifyReply, caller: Caller, route: InboundModernRoute): Promise<FastifyReply> {
+    const listKey = this.lists.keyOf(request, route, this.opts.catalog.listVariant(caller.access))
+    if (listKey !== undefined && route.messageKind === 'request' && this.lists.answer(listKey, route.message.id, reply)) return reply
     let unwatch: (() => void) | undefined
     if (route.messageKind === 'request' && route.message.method === 'subscriptions/listen') {
       const refused = this.refusedListen(route.message.params, caller)
@@ -114,7 +118,8 @@ export class ModernEra {
     // Closing the response stream is how a 2026 client cancels: the SDK aborts the call.
     const abort = new AbortController()
     reply.raw.once('close', () => {
-      abort.abort()
+      // 'close' also follows every complete answer; aborting then would only make the SDK build errors.
+      if (!reply.raw.writableFinished) abort.abort()
       unwatch?.()
     })
     const authInfo: AuthInfo = { token: '', clientId: caller.id, scopes: [] }
@@ -126,7 +131,9 @@ export class ModernEra {
     if (response.headers.get('content-type')?.startsWith('text/event-stream') === true) {
       return reply.send(Readable.fromWeb(response.body as import('node:stream/web').ReadableStream))
     }
-    return reply.send(Buffer.from(await response.arrayBuffer()))
+    const body = Buffer.from(await response.arrayBuffer())
+    if (listKey !== undefined) this.lists.remember(listKey, response, body)
+    return reply.send(body)
   }
 
   /** A listen stream may name only resources the caller may read, as resources/read decides. */
