@@ -12,7 +12,7 @@ t.test('a valid document: the request goes on to the consent page', async (t) =>
   proceeds(t, await authorize(serve().clientId), 'valid')
 })
 
-t.test('https only: an http client_id is never fetched', async (t) => {
+t.test('the client_id URL: https only, without user name, fragment or dot segments; anything else is never fetched', async (t) => {
   let hits = 0
   const plain = createServer((_req, res) => { hits++; res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(doc(url))) })
   await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve))
@@ -20,6 +20,13 @@ t.test('https only: an http client_id is never fetched', async (t) => {
   const url = `http://127.0.0.1:${(plain.address() as { port: number }).port}/client.json`
   refused(t, await authorize(url), 'invalid_client', 'client is invalid', 'http')
   t.equal(hits, 0, 'not fetched')
+  // The draft's other rules for the URL itself: no user name, no fragment, no dot segments.
+  const { path } = serve()
+  const at = new URL(host.origin)
+  for (const bad of [`https://user@${at.host}${path}`, `${host.origin}${path}#top`, `${host.origin}/clients/../${path.slice('/clients/'.length)}`]) {
+    refused(t, await authorize(bad), 'invalid_client', 'client is invalid', bad)
+  }
+  t.equal(host.hits.get(path), undefined, 'none of them fetched')
 })
 
 t.test('SSRF: a document on a special-use address (here loopback) is never fetched', async (t) => {
