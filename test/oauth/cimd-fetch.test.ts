@@ -74,7 +74,7 @@ t.test('timeout: a host that never answers is given up on', async (t) => {
   refused(t, await authorize(clientId), 'invalid_client', 'client_id metadata document fetch failed', 'silent host')
   const took = Date.now() - started
   // oidc-provider gives a fetch 2.5 s; a second look-up after the failure would double it.
-  t.ok(took >= 2400 && took < 4000, `answered after the timeout, once: ${took} ms`)
+  t.ok(took >= 2400 && took < 4900, `answered after the timeout, once: ${took} ms`)
   t.match(loggedReason(clientId), /timeout/i)
 })
 
