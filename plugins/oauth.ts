@@ -57,6 +57,14 @@ function protectedResource (app: FastifyInstance, mode: OAuthMode): OAuthGuard['
     (error === undefined ? '' : `, error="${error}", error_description="${described[error]}"`)
 }
 
+/** An error's description and its causes (a failed fetch's own reason is two causes down), once each. */
+function refusalReason (err: Error & { error_description?: string, error_detail?: string }): string {
+  const parts = [err.error_description, err.error_detail]
+  let cause = err.cause
+  for (let depth = 0; depth < 3 && cause instanceof Error; depth++, cause = cause.cause) parts.push(cause.message)
+  return [...new Set(parts.filter((p) => typeof p === 'string' && p !== ''))].join(': ')
+}
+
 const callerId = (grantId: string) => `oauth-${createHash('sha256').update(grantId).digest('hex').slice(0, 16)}`
 
 /**
@@ -103,6 +111,12 @@ async function githubLogin (app: FastifyInstance, mode: GitHubLoginMode) {
   provider.proxy = app.config.TRUST_PROXY !== 'false'
   provider.on('grant.revoked', (_ctx: unknown, grantId: string) => { void tokens.delete(grantId).catch(() => {}) })
   provider.on('server_error', (_ctx: unknown, err: Error) => app.log.error({ err: { message: err.message, name: err.name } }, 'oauth: authorization server error'))
+  // The user sees the error code and description; why a client's metadata document was refused
+  // (a status, a timeout, a special-use address) is only here, for whoever runs the gateway.
+  provider.on('authorization.error', (ctx, err) => {
+    const client = ctx.oidc?.params?.client_id
+    app.log.info({ client: typeof client === 'string' ? client : undefined, error: err.error, reason: refusalReason(err) }, 'oauth: authorization refused')
+  })
 
   const challenge = protectedResource(app, mode)
 

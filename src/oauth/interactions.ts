@@ -67,13 +67,16 @@ export async function interactionRoutes (app: FastifyInstance, deps: Interaction
   app.get<{ Params: { uid: string } }>(`${INTERACTION_PATH}/:uid`, async (request, reply) => {
     const d = await details(request, reply)
     if (d === null) return reply
-    const client = await provider.Client.find(String(d.params.client_id))
+    const clientId = String(d.params.client_id)
+    const client = await provider.Client.find(clientId)
     return html(reply, 200, consentPage({
       uid: d.uid,
-      clientId: String(d.params.client_id),
+      clientId,
       clientName: client?.clientName,
       redirectUri: String(d.params.redirect_uri),
       scopes: grantedScopes(d.params.scope),
+      // Registration here issues random ids, never URLs: an https client_id is a metadata document's.
+      documentHost: clientId.startsWith('https://') ? new URL(clientId).host : undefined,
     }))
   })
 

@@ -17,6 +17,22 @@ export interface ConsentView {
   clientId: string
   redirectUri: string
   scopes: readonly string[]
+  /** The host of the client's metadata document, when its client_id is that document's URL. */
+  documentHost?: string
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\./.test(host)
+
+/**
+ * What the MCP authorization spec asks of a consent page for a client known by its metadata
+ * document: the document's host, and a warning when the client returns to this computer, where
+ * any program can present a well-known client's document URL as its own client_id.
+ */
+function documentNotice (v: ConsentView, who: string, redirect: URL): string {
+  if (v.documentHost === undefined) return ''
+  const notice = `<p>Its name and return address come from a document published at <code>${escape(v.documentHost)}</code>.</p>`
+  if (!isLoopback(redirect.hostname)) return notice
+  return notice + `<p><strong>It returns to a program on this computer</strong> (<code>${escape(redirect.host)}</code>): any program here can present ${who}'s document, so the name alone does not show which program is asking. Continue only if you started this sign-in yourself just now.</p>`
 }
 
 const SCOPE_WORDS: Record<string, string> = {
@@ -31,7 +47,7 @@ export function consentPage (v: ConsentView): string {
   return page('Allow access to GitHub issues?', `<h1>Allow ${who} to use GitHub issues as you?</h1>
 <p>An MCP client calling itself ${who} (client id <code>${escape(v.clientId)}</code>) asks to act through this gateway with your GitHub account. It may:</p>
 <ul>${scopes}</ul>
-<p>After you sign in with GitHub you will be sent back to <code>${escape(redirect.origin + redirect.pathname)}</code>. Continue only if you started this from that client.</p>
+${documentNotice(v, who, redirect)}<p>After you sign in with GitHub you will be sent back to <code>${escape(redirect.origin + redirect.pathname)}</code>. Continue only if you started this from that client.</p>
 <form method="post" action="/oauth/interaction/${escape(v.uid)}/github"><button type="submit" name="decision" value="allow">Continue with GitHub</button></form>
 <form method="post" action="/oauth/interaction/${escape(v.uid)}/deny"><button type="submit" name="decision" value="deny">Cancel</button></form>`)
 }

@@ -34,6 +34,32 @@ export const ROUTES = {
 
 export const INTERACTION_PATH = '/oauth/interaction'
 
+/**
+ * A metadata document is kept at least `min` seconds (one sign-in resolves its client several
+ * times; this is one fetch) and at most `max`, whatever its headers say: a redirect URI its owner
+ * withdrew stops working here within the hour.
+ */
+export const METADATA_DOCUMENT_CACHE_S = { min: 30, max: 3600 }
+/** The CIMD draft's recommended bound (§8.7), and oidc-provider's default, stated where it is relied on. */
+export const METADATA_DOCUMENT_MAX_BYTES = 5 * 1024
+/** A client's key set (private_key_jwt), fetched from a jwks_uri its document or registration names. */
+export const JWKS_MAX_BYTES = 64 * 1024
+
+/**
+ * After a failed look-up oidc-provider's authorization error handler looks the client up again,
+ * which would fetch a refused document twice and wait out its timeout twice: each request fetches
+ * at most once. (The consent page's look-up runs outside a request of the provider's: no context.)
+ */
+function oneFetchPerRequest (): (ctx: KoaContextWithOIDC | undefined) => boolean {
+  const fetched = new WeakSet<KoaContextWithOIDC>()
+  return (ctx) => {
+    if (ctx === undefined) return true
+    if (fetched.has(ctx)) return false
+    fetched.add(ctx)
+    return true
+  }
+}
+
 export function createProvider (mode: GitHubLoginMode, kv: Kv, secrets: OAuthSecrets, hooks: AdapterHooks = {}): Provider {
   const resource = mode.resource
   const scope = SCOPES.join(' ')
@@ -62,7 +88,14 @@ export function createProvider (mode: GitHubLoginMode, kv: Kv, secrets: OAuthSec
       userinfo: { enabled: false },
       // A DPoP-bound token would need a proof on every /mcp request, which the guard does not check.
       dPoP: { enabled: false },
-      clientIdMetadataDocument: { enabled: true, ack: 'draft-02' },
+      // A client_id that is an https URL names the client's own metadata document, fetched here
+      // instead of a registration (docs/oauth.md#client-id-metadata-documents). oidc-provider does the
+      // fetch safely: the URL must be https with no userinfo, fragment or dot segments; connections
+      // to special-use addresses (loopback, private, link-local) are dropped; 2.5 s; redirects are
+      // not followed; at most METADATA_DOCUMENT_MAX_BYTES are read; the document's client_id must
+      // be the URL, and it may hold no secret. Documents are cached per process as their
+      // Cache-Control or Expires says, within these bounds; failures are never cached.
+      clientIdMetadataDocument: { enabled: true, ack: 'draft-02', cacheDuration: METADATA_DOCUMENT_CACHE_S, allowFetch: oneFetchPerRequest() },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => resource,
@@ -73,6 +106,12 @@ export function createProvider (mode: GitHubLoginMode, kv: Kv, secrets: OAuthSec
         },
       },
     },
+    // Every URL the server fetches comes from an unknown client: bounded, as the document is
+    // (oidc-provider reads a jwks_uri to the end by default).
+    fetchResponseBodyLimits: { 'client_id metadata document': METADATA_DOCUMENT_MAX_BYTES, jwks_uri: JWKS_MAX_BYTES },
+    // Only public subject identifiers are issued here, so a client's sector_identifier_uri (used for
+    // pairwise ones) would be fetched for nothing: it is not fetched at all.
+    sectorIdentifierUriValidate: () => false,
     rotateRefreshToken: true,
     // MCP clients rarely ask for offline_access; a refresh token is what keeps access tokens short.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),

@@ -113,6 +113,9 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   authorizationUrl?: URL
   redirects = 0
 
+  /** When set (and the server supports it), the client_id: the URL of the client's metadata document. */
+  clientMetadataUrl?: string
+
   constructor (private readonly metadata: Partial<OAuthClientMetadata> = {}) {}
 
   get redirectUrl () { return CLIENT_REDIRECT }
