@@ -159,14 +159,15 @@ function listenUris (params: unknown): string[] {
   return Array.isArray(uris) ? uris.filter((u): u is string => typeof u === 'string') : []
 }
 
-// Framing and hop-by-hop headers describe the bytes Fastify already read, not this body-less copy.
-const SKIPPED_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'host', 'upgrade'])
-
-/** The Web Request the SDK's entry reads: headers and URL only; the body is already parsed. */
+/**
+ * The Web Request the SDK's entry reads: the body is already parsed, and credentials were checked
+ * in front (the caller travels as authInfo), so only the headers MCP defines are copied: the
+ * content type, Accept and the `Mcp-*` / `MCP-*` family (version, method, name, parameters).
+ */
 function webRequest (request: FastifyRequest, signal: AbortSignal): Request {
   const headers = new Headers()
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined || SKIPPED_HEADERS.has(name)) continue
+    if (value === undefined || !(name === 'content-type' || name === 'accept' || name.startsWith('mcp-'))) continue
     headers.set(name, Array.isArray(value) ? value.join(', ') : value)
   }
   return new Request(`http://${request.host}${request.url}`, { method: 'POST', headers, signal })
