@@ -10,7 +10,7 @@ import { ToolError } from './tool-errors.js'
 
 /**
  * "Resource not found". MCP 2026-07-28 names -32602 (2025 revisions suggested -32002), and the
- * SDK sends -32602 in both eras: the `data` (the URI, or GitHub's status) tells it apart.
+ * SDK sends -32602 in both eras: the `data` (the URI, or the upstream status) tells it apart.
  */
 export const RESOURCE_NOT_FOUND = -32602
 
