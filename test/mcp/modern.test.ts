@@ -121,6 +121,16 @@ t.test('streams naming one resource share one watch, released when the last of t
   t.same([a.heard, b.heard, c.heard], [[], [X], []])
 })
 
+t.test('names are matched case-insensitively; the update carries the URI as the stream named it', async (t) => {
+  const g = await gateway(t)
+  const w = await watcher(t, g.url)
+  const spelled = 'issue://Octo-Org/Widgets/42'
+  await w.client.listen({ resourceSubscriptions: [spelled] })
+  g.edited(42) // GitHub's payload spells it octo-org/widgets
+  await w.until(1)
+  t.same(w.heard, [spelled])
+})
+
 t.test('a client that left while its listen waited in a hook leaves nothing behind', async (t) => {
   let arrived!: () => void
   const waiting = new Promise<void>((resolve) => { arrived = resolve })

@@ -275,3 +275,15 @@ t.test('MAX_SESSIONS caps open listen streams; without webhooks a listen is hono
   t.equal(await nothing.closed, 'graceful', 'a stream with nothing to carry ends at once')
   t.equal(plain.app.github.catalog.updates.topics, 0)
 })
+
+t.test('in stateless mode a listen stream works as well: it needs no session', async (t) => {
+  const github = await standin(t)
+  const { app, base } = await replica(t, github, { GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, WEBHOOK_REDIS_PREFIX: freshPrefix(), MCP_STATELESS: 'true' })
+  const watcher = await listener(t, base, KEY_A)
+  const sub = await watcher.client.listen({ resourceSubscriptions: [ISSUE] })
+  t.same(sub.honoredFilter, { resourceSubscriptions: [ISSUE] })
+  await deliver(app, { event: 'issues', payload: issuesPayload('edited', 42) })
+  await watcher.until(1)
+  t.same(watcher.uris(), [ISSUE])
+  t.equal(app.sessions.size, 0)
+})
