@@ -15,6 +15,7 @@ import type { Catalog } from './catalog.js'
 import { ModernLists } from './modern-lists.js'
 import { matchResource } from './prompts-resources.js'
 import type { Caller, Logger } from './session-context.js'
+import { MAX_SUBSCRIPTIONS } from './subscriptions.js'
 
 export interface ModernOptions {
   catalog: Catalog
@@ -115,13 +116,17 @@ export class ModernEra {
       }
       unwatch = this.bridge.watch(listenUris(route.message.params), caller.access)
     }
-    // Closing the response stream is how a 2026 client cancels: the SDK aborts the call.
+    // Closing the response stream is how a 2026 client cancels: the SDK aborts the call. A client
+    // that left while the request waited in a hook (the rate limiter asks Redis) has closed it
+    // already, and 'close' is not emitted again: abort at once, or its listen stays watched.
     const abort = new AbortController()
-    reply.raw.once('close', () => {
+    const ended = () => {
       // 'close' also follows every complete answer; aborting then would only make the SDK build errors.
       if (!reply.raw.writableFinished) abort.abort()
       unwatch?.()
-    })
+    }
+    if (reply.raw.destroyed) ended()
+    else reply.raw.once('close', ended)
     const authInfo: AuthInfo = { token: '', clientId: caller.id, scopes: [] }
     this.callers.set(authInfo, caller)
     const response = await this.handler.fetch(webRequest(request, abort.signal), { authInfo, parsedBody: request.body })
@@ -136,9 +141,17 @@ export class ModernEra {
     return reply.send(body)
   }
 
-  /** A listen stream may name only resources the caller may read, as resources/read decides. */
+  /**
+   * A listen stream may name only resources the caller may read, as resources/read decides, and
+   * no more of them than a 2025 session may subscribe to (the body limit alone would let one
+   * request watch tens of thousands).
+   */
   private refusedListen (params: unknown, caller: Caller): { code: number, message: string } | undefined {
-    for (const uri of listenUris(params)) {
+    const uris = listenUris(params)
+    if (uris.length > MAX_SUBSCRIPTIONS) {
+      return { code: -32602, message: `Too many resources in one subscriptions/listen (at most ${MAX_SUBSCRIPTIONS}); open another stream for the rest` }
+    }
+    for (const uri of uris) {
       try {
         matchResource(this.opts.catalog, uri, { access: caller.access })
       } catch (error) {
@@ -154,9 +167,10 @@ export class ModernEra {
   }
 }
 
+/** The distinct resource URIs a listen request names. */
 function listenUris (params: unknown): string[] {
   const uris = (params as { notifications?: { resourceSubscriptions?: unknown } } | undefined)?.notifications?.resourceSubscriptions
-  return Array.isArray(uris) ? uris.filter((u): u is string => typeof u === 'string') : []
+  return Array.isArray(uris) ? [...new Set(uris.filter((u): u is string => typeof u === 'string'))] : []
 }
 
 /**

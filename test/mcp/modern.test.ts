@@ -1,0 +1,206 @@
+// ModernEra's subscriptions/listen streams on their own: the bridge from the catalog's update bus
+// to the SDK's (one watch per resource however many streams name it, released with the last),
+// the bounds on streams and on resources per stream, a client that leaves before its request is
+// served, and close(). A bare Fastify route stands in for POST /mcp (the whole gateway, with
+// webhooks and two replicas, is test/github/webhooks/listen.test.ts).
+import t, { type Test } from 'tap'
+import { once } from 'node:events'
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
+import { memoryLogger, ROOMY_BUDGETS } from '../github/harness.js'
+import { createGitHubDomain } from '../../src/github/index.js'
+import { changeOf } from '../../src/github/webhooks/events.js'
+import { classify, ModernEra } from '../../src/mcp/modern.js'
+import { createSessionServer } from '../../src/mcp/session-server.js'
+import { MAX_SUBSCRIPTIONS } from '../../src/mcp/subscriptions.js'
+import { FULL_ACCESS } from '../../src/auth/access.js'
+import type { Caller } from '../../src/mcp/session-context.js'
+import { issuesPayload } from '../webhook-kit.js'
+
+const X = 'issue://octo-org/widgets/42'
+const Y = 'issue://octo-org/widgets/7'
+const CALLER: Caller = { id: 'key-1', name: 'key-1', access: FULL_ACCESS }
+
+interface GatewayOptions {
+  maxListeners?: number
+  /** Runs before each request is served, as the gateway's own hooks (a rate limiter asking Redis) do. */
+  before?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+}
+
+async function gateway (t: Test, opts: GatewayOptions = {}) {
+  const logger = memoryLogger([])
+  // No GitHub requests are made here: listening checks URIs without reading them.
+  const domain = createGitHubDomain({ token: 'unused', baseUrl: 'http://127.0.0.1:9', logger, budgets: ROOMY_BUDGETS })
+  const { catalog } = domain
+  const modern = new ModernEra({
+    catalog,
+    logger,
+    serverFor: (caller) => createSessionServer(catalog, { keyName: caller.name, keyId: caller.id, access: caller.access, logger, subscriptions: true }, 'modern'),
+    maxListeners: opts.maxListeners ?? 100,
+  })
+  /** The ids of the requests served so far. */
+  const served: unknown[] = []
+  // The clients' connection pool may open a socket it never sends on; the gateway's lifecycle
+  // plugin ends those, this bare app just cuts every socket once the streams are closed.
+  const app = Fastify({ forceCloseConnections: true })
+  app.post('/mcp', async (request, reply) => {
+    await opts.before?.(request, reply)
+    const era = classify(request)
+    if (era.kind !== 'modern') return reply.code(400).send({ error: `not a 2026 request: ${era.kind}` })
+    try {
+      return await modern.serve(request, reply, CALLER, era)
+    } finally {
+      if (era.messageKind === 'request') served.push(era.message.id)
+    }
+  })
+  app.addHook('preClose', async () => { await modern.close() })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  t.teardown(async () => {
+    await app.close()
+    await domain.close()
+  })
+  const { port } = app.server.address() as { port: number }
+  const url = new URL(`http://127.0.0.1:${port}/mcp`)
+  /** A webhook's change to issue `n`, applied on this process. */
+  const edited = (n: number) => domain.apply(changeOf('issues', issuesPayload('edited', n))!)
+  return { modern, catalog, url, edited, served }
+}
+
+/** A 2026 client recording the resource updates its streams hear. */
+async function watcher (t: Test, url: URL) {
+  const client = new Client({ name: 'watcher', version: '1.0.0' }, { versionNegotiation: { mode: { pin: '2026-07-28' } } })
+  const heard: string[] = []
+  const waiters: Array<() => void> = []
+  client.setNotificationHandler('notifications/resources/updated', (n) => {
+    heard.push(n.params.uri)
+    waiters.splice(0).forEach((w) => w())
+  })
+  await client.connect(new StreamableHTTPClientTransport(url))
+  t.teardown(() => client.close())
+  const until = (n: number, ms = 2000) => new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`heard ${heard.length} of ${n} updates within ${ms} ms`)), ms)
+    const check = () => { if (heard.length >= n) { clearTimeout(timer); resolve() } else waiters.push(check) }
+    check()
+  })
+  return { client, heard, until }
+}
+
+/** Resolves once `check` holds; fails after `ms`. */
+async function eventually (check: () => boolean, ms = 1000) {
+  const deadline = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time')
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+t.test('streams naming one resource share one watch, released when the last of them closes', async (t) => {
+  const g = await gateway(t)
+  const [a, b, c] = [await watcher(t, g.url), await watcher(t, g.url), await watcher(t, g.url)]
+  const subA = await a.client.listen({ resourceSubscriptions: [X] })
+  const subB = await b.client.listen({ resourceSubscriptions: [X] })
+  const subC = await c.client.listen({ resourceSubscriptions: [Y] })
+  t.equal(g.modern.watchedResources, 2, 'X once, Y once')
+
+  await subA.close()
+  t.equal(await subA.closed, 'local')
+  await eventually(() => g.catalog.updates.topics > 0 && g.modern.watchedResources === 2)
+  g.edited(42)
+  await b.until(1)
+  t.same(b.heard, [X], 'the other stream on X still hears it')
+  t.same(a.heard, [], 'the closed stream does not')
+
+  await subB.close()
+  await eventually(() => g.modern.watchedResources === 1)
+  await subC.close()
+  await eventually(() => g.modern.watchedResources === 0)
+  t.equal(g.catalog.updates.topics, 0, 'nothing is left on the catalog\'s bus')
+  t.equal(g.edited(42) + g.edited(7), 0, 'a change now reaches no one')
+  t.same([a.heard, b.heard, c.heard], [[], [X], []])
+})
+
+t.test('names are matched case-insensitively; the update carries the URI as the stream named it', async (t) => {
+  const g = await gateway(t)
+  const w = await watcher(t, g.url)
+  const spelled = 'issue://Octo-Org/Widgets/42'
+  await w.client.listen({ resourceSubscriptions: [spelled] })
+  g.edited(42) // GitHub's payload spells it octo-org/widgets
+  await w.until(1)
+  t.same(w.heard, [spelled])
+})
+
+t.test('a client that left while its listen waited in a hook leaves nothing behind', async (t) => {
+  let arrived!: () => void
+  const waiting = new Promise<void>((resolve) => { arrived = resolve })
+  const g = await gateway(t, {
+    maxListeners: 1,
+    before: async (request, reply) => {
+      if (request.headers['x-test'] !== 'leaves') return
+      arrived()
+      await once(reply.raw, 'close') // the client is gone before the request is served
+    },
+  })
+  const probe = await watcher(t, g.url) // another client: once the first has left, it must find room
+  t.ok(probe.client.getServerCapabilities()?.resources?.subscribe)
+  const leave = new AbortController()
+  const body = {
+    jsonrpc: '2.0', id: 'listen:gone', method: 'subscriptions/listen',
+    params: {
+      _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'gone', version: '1.0.0' }, 'io.modelcontextprotocol/clientCapabilities': {} },
+      notifications: { resourceSubscriptions: [X] },
+    },
+  }
+  const sent = fetch(g.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'subscriptions/listen', 'x-test': 'leaves' },
+    body: JSON.stringify(body),
+    signal: leave.signal,
+  })
+  await waiting
+  leave.abort()
+  await t.rejects(sent)
+  await eventually(() => g.served.includes('listen:gone'))
+  t.equal(g.modern.watchedResources, 0, 'no watch for a stream nobody reads')
+  t.equal(g.catalog.updates.topics, 0)
+  const next = await probe.client.listen({ resourceSubscriptions: [Y] })
+  t.same(next.honoredFilter, { resourceSubscriptions: [Y] }, 'its place among the open streams is free again')
+  await next.close()
+})
+
+t.test('a listen names at most as many resources as a session may subscribe to', async (t) => {
+  const g = await gateway(t)
+  const w = await watcher(t, g.url)
+  const uris = (n: number) => Array.from({ length: n }, (_, i) => `issue://octo-org/widgets/${i + 1}`)
+  await t.rejects(w.client.listen({ resourceSubscriptions: uris(MAX_SUBSCRIPTIONS + 1) }), { code: -32602, message: /at most 1000/ })
+  t.equal(g.modern.watchedResources, 0, 'a refused listen watches nothing')
+  const full = await w.client.listen({ resourceSubscriptions: [...uris(MAX_SUBSCRIPTIONS), X] })
+  t.ok(full.honoredFilter.resourceSubscriptions?.includes(X), 'X named twice counts once: 1,000 distinct resources are allowed')
+  t.equal(g.modern.watchedResources, MAX_SUBSCRIPTIONS)
+  await full.close()
+  await eventually(() => g.modern.watchedResources === 0)
+})
+
+t.test('maxListeners caps the open streams; closing one makes room', async (t) => {
+  const g = await gateway(t, { maxListeners: 2 })
+  const w = await watcher(t, g.url)
+  const first = await w.client.listen({ resourceSubscriptions: [X] })
+  await w.client.listen({ resourceSubscriptions: [Y] })
+  await t.rejects(w.client.listen({ resourceSubscriptions: [X] }), { code: -32603, message: /Subscription limit reached/ })
+  await first.close()
+  await eventually(() => g.modern.watchedResources === 1)
+  const again = await w.client.listen({ resourceSubscriptions: [X] })
+  t.same(again.honoredFilter, { resourceSubscriptions: [X] })
+})
+
+t.test('close() ends every open stream gracefully and stops watching', async (t) => {
+  const g = await gateway(t)
+  const a = await watcher(t, g.url)
+  const b = await watcher(t, g.url)
+  const subA = await a.client.listen({ resourceSubscriptions: [X] })
+  const subB = await b.client.listen({ resourceSubscriptions: [X, Y] })
+  t.equal(g.modern.watchedResources, 2)
+  await g.modern.close()
+  t.same([await subA.closed, await subB.closed], ['graceful', 'graceful'], 'each client is told the server ended it')
+  await eventually(() => g.modern.watchedResources === 0)
+  t.equal(g.catalog.updates.topics, 0)
+})
