@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import {
   createRequestStateCodec, inputRequired, inputResponse,
-  type ClientCapabilities, type ElicitRequestFormParams, type InputRequiredResult, type ServerContext,
+  type ClientCapabilities, type ElicitRequestFormParams, type InputRequiredResult, type RequestStateCodec, type ServerContext,
 } from '@modelcontextprotocol/server'
 
 /** The input request's key, and the form: one box to tick. */
@@ -23,7 +23,7 @@ const FORM: ElicitRequestFormParams['requestedSchema'] = {
 }
 
 /** How long a question stays answerable: a person reads it (the SDK's legacy shim waits as long). */
-export const TTL_SECONDS = 600
+const TTL_SECONDS = 600
 
 /** The sealed state: which call was asked about, as a digest (the client can read the payload). */
 interface Asked { call: string }
@@ -49,13 +49,12 @@ export class Confirmations {
    * carries state, and answers -32602 for state that fails (tampered, expired, another key).
    */
   readonly verify: (state: string, ctx: ServerContext) => Promise<unknown>
-  private readonly mint: (payload: Asked) => Promise<string>
+  private readonly codec: RequestStateCodec<Asked>
 
   /** Without a key, a random one: the state is then good only in this process. */
   constructor (key: Uint8Array = randomBytes(32)) {
-    const codec = createRequestStateCodec<Asked>({ key, ttlSeconds: TTL_SECONDS })
-    this.verify = codec.verify
-    this.mint = (payload) => codec.mint(payload)
+    this.codec = createRequestStateCodec<Asked>({ key, ttlSeconds: TTL_SECONDS })
+    this.verify = this.codec.verify
   }
 
   /** The `Ask` for one request: `ctx` carries the answer and the verified state of a retry. */
@@ -74,7 +73,7 @@ export class Confirmations {
       // A first round, or an answer to another question: ask.
       return inputRequired({
         inputRequests: { [KEY]: inputRequired.elicit({ message: question, requestedSchema: FORM }) },
-        requestState: await this.mint({ call: id }),
+        requestState: await this.codec.mint({ call: id }),
       })
     }
   }
