@@ -87,3 +87,19 @@ t.test('a batch asks only above CONFIRM_BATCH_LABEL_OVER; reopening never asks',
   t.notOk(reopened.isError)
   t.equal(asked.length, 1, 'reopening is not asked about')
 })
+
+t.test('a confirmed batch runs and still streams its progress on the request stream', async (t) => {
+  const github = await standin(t)
+  const { url } = await replica(t, github, { CONFIRM_BATCH_LABEL_OVER: '0' })
+  const { client, asked } = await legacyClient(t, url, ACCEPT)
+  const progress: number[] = []
+  const labelled = await client.callTool(
+    { name: 'batch_label_issues', arguments: { owner: 'octo-org', repo: 'widgets', issue_numbers: [1, 2], labels: ['triage'] } },
+    undefined,
+    { onprogress: (p) => { progress.push(p.progress) } },
+  )
+  t.same(asked, ['Add "triage" to 2 issues in octo-org/widgets (#1, #2)?'], '0: even a small batch asks')
+  t.notOk(labelled.isError)
+  t.same(progress, [1, 2])
+  t.equal(writes(github).length, 2)
+})

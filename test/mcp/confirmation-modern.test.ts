@@ -87,6 +87,21 @@ t.test('2026-07-28: the answer completes on another replica holding the same key
   t.same(writes(github), PATCHED)
 })
 
+t.test('2026-07-28: a confirmed batch runs and still streams its progress', async (t) => {
+  const github = await standin(t)
+  const { client, asked } = await modernClient(t, [await replica(t, github, { CONFIRM_BATCH_LABEL_OVER: '1' })], ACCEPT)
+  const progress: number[] = []
+  const labelled = await client.callTool(
+    { name: 'batch_label_issues', arguments: { owner: 'octo-org', repo: 'widgets', issue_numbers: [1, 2], labels: ['triage'] } },
+    // The v2 client reports its own answering round as progress too, with no total: not the gateway's.
+    { onprogress: (p) => { if (p.total !== undefined) progress.push(p.progress) } },
+  )
+  t.same(asked, ['Add "triage" to 2 issues in octo-org/widgets (#1, #2)?'])
+  t.notOk(labelled.isError)
+  t.same(progress, [1, 2])
+  t.equal(writes(github).length, 2)
+})
+
 // The wire itself, for what a well-behaved client never sends.
 const CAPABLE = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
