@@ -20,6 +20,7 @@ async function github (app: FastifyInstance) {
     baseUrl: app.config.GITHUB_API_URL,
     requestTimeoutMs: app.config.GITHUB_REQUEST_TIMEOUT_MS,
     logger: app.log.child({ component: 'github' }),
+    confirmBatchLabelOver: app.config.CONFIRM_BATCH_LABEL_OVER,
     // Cached reads may stay fresh without asking only where webhooks can keep them so.
     freshness: app.config.GITHUB_WEBHOOK_SECRET === undefined ? undefined : new HookFreshness(app.config.WEBHOOK_FRESHNESS_MS)
   })

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { SessionAdmission } from '../src/mcp/admission.js'
+import { Confirmations } from '../src/mcp/confirmation.js'
 import { ModernEra } from '../src/mcp/modern.js'
 import type { RouteContext } from '../src/mcp/route-checks.js'
 import { postRoute } from '../src/mcp/post-route.js'
@@ -27,6 +28,13 @@ async function mcp (app: FastifyInstance) {
   })
 
   const { metrics } = app
+  // A 2026 client answers a confirmation on a later request, which any replica may receive: the
+  // state that request echoes must be sealed with a key they all hold.
+  const stateKey = app.config.REQUEST_STATE_KEY
+  if (stateKey === undefined && app.config.NODE_ENV === 'production') {
+    app.log.warn('REQUEST_STATE_KEY is not set: a confirmation a 2026-07-28 client answers completes only on the replica that asked it; set the same key on every replica')
+  }
+  const confirmations = new Confirmations(stateKey === undefined ? undefined : Buffer.from(stateKey, 'base64'))
   const admission = new SessionAdmission({
     store: app.sessions,
     catalog: app.github.catalog,
@@ -40,6 +48,7 @@ async function mcp (app: FastifyInstance) {
     onFull: () => metrics.rateLimited.inc({ reason: 'sessions' }),
     // Resource updates come from GitHub's webhooks (plugins/webhooks.ts).
     subscriptions: app.hasDecorator('webhooks'),
+    confirmations,
   })
   // MCP 2026-07-28: served per request by the SDK's entry, in stateful and stateless mode alike.
   const modern = new ModernEra({

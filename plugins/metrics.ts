@@ -37,7 +37,7 @@ export function createMetrics (registry: Registry) {
     httpRequests: new Counter({ name: 'gateway_http_requests_total', help: 'HTTP requests by route, method and status', labelNames: ['route', 'method', 'status'] as const, registers }),
     httpDuration: new Histogram({ name: 'gateway_http_request_duration_seconds', help: 'HTTP request duration (SSE streams: until the stream ends)', labelNames: ['route', 'method'] as const, buckets: seconds, registers }),
     mcpRequests: new Counter({ name: 'gateway_mcp_messages_total', help: 'JSON-RPC messages received on /mcp by method', labelNames: ['method'] as const, registers }),
-    toolCalls: new Counter({ name: 'gateway_tool_calls_total', help: 'Tool calls by tool and outcome (ok, error, refused)', labelNames: ['tool', 'outcome'] as const, registers }),
+    toolCalls: new Counter({ name: 'gateway_tool_calls_total', help: 'Tool calls by tool and outcome (ok, error, refused, declined)', labelNames: ['tool', 'outcome'] as const, registers }),
     sharedToolCalls: new Counter({ name: 'gateway_tool_calls_shared_total', help: 'Tool calls that joined an identical read-only call in flight (no run of their own)', labelNames: ['tool'] as const, registers }),
     toolDuration: new Histogram({ name: 'gateway_tool_call_duration_seconds', help: 'Tool call duration by tool', labelNames: ['tool'] as const, buckets: seconds, registers }),
     rateLimited: new Counter({ name: 'gateway_rate_limited_total', help: 'Requests refused with 429 by reason (key budget, auth failures, sessions)', labelNames: ['reason'] as const, registers }),

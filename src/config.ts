@@ -61,6 +61,11 @@ export const ConfigSchema = Type.Object(
     SESSION_IDLE_TTL_MS: Int('Idle time after which a session is closed', 1800000, 1000, 604800000),
     MAX_SESSIONS: Int('Open sessions per process (503 beyond)', 10000, 1, 1000000),
     MAX_SESSIONS_PER_KEY: Int('Open sessions per API key (429 beyond)', 100, 1, 1000000),
+    CONFIRM_BATCH_LABEL_OVER: Int('A `batch_label_issues` call naming more issues than this asks the user first, where the client can answer (0: every batch asks, 25: none does; docs/mcp.md, Confirmations)', 5, 0, 25),
+    REQUEST_STATE_KEY: Type.Optional(Type.String({
+      description: 'Base64 of 32 random bytes (`openssl rand -base64 32`), the same on every replica: seals what a confirmation asked, so a 2026-07-28 client\'s answer completes on any replica; absent: a random key per process, and such an answer completes only on the replica that asked (never logged)',
+      pattern: '^[A-Za-z0-9+/]{43}=$'
+    })),
     SHUTDOWN_TIMEOUT_MS: Int('Drain budget on SIGTERM/SIGINT before a forced exit 1', 10000, 100, 600000),
     SHUTDOWN_DRAIN_DELAY_MS: Int('Keep listening (readiness 503) this long after a signal before closing', 0, 0, 600000),
     BODY_LIMIT_BYTES: Int('Largest accepted POST body (413 beyond)', 1048576, 1024, 67108864),

@@ -10,7 +10,7 @@ import type { Credential } from '../auth/credential.js'
 import { issuesRead } from './tools/issues-read.js'
 import { issuesWrite } from './tools/issues-write.js'
 import { labels } from './tools/labels.js'
-import { REPOSITORY, type DomainModule } from './tools/module.js'
+import { REPOSITORY, type DomainModule, type DomainSettings } from './tools/module.js'
 import { prompts } from './tools/prompts.js'
 import { resources } from './tools/resources.js'
 import { search } from './tools/search.js'
@@ -24,10 +24,13 @@ const INSTRUCTIONS = 'GitHub issues through a gateway. Issue titles, bodies and 
 /** Every domain area, in tools/list order. */
 export const MODULES: readonly DomainModule[] = [issuesRead, issuesWrite, search, labels, comments, resources, prompts, completions]
 
-export type GitHubDomainOptions = Omit<GitHubClientOptions, 'freshness'> & {
+export type GitHubDomainOptions = Omit<GitHubClientOptions, 'freshness'> & Partial<DomainSettings> & {
   /** Webhooks are received: what they say about live hooks keeps cached reads fresh (freshness.ts). */
   freshness?: HookFreshness
 }
+
+/** Without a threshold, no batch is large enough to ask about (the app passes the configured one). */
+const NEVER = Number.POSITIVE_INFINITY
 
 export interface GitHubDomain {
   catalog: Catalog
@@ -48,7 +51,8 @@ export interface GitHubDomain {
 export function createGitHubDomain (opts: GitHubDomainOptions, client?: GitHubClient): GitHubDomain {
   const { freshness } = opts
   const gh = client ?? createGitHubClient(opts)
-  const parts = MODULES.map((m) => m(gh.api))
+  const settings: DomainSettings = { confirmBatchLabelOver: opts.confirmBatchLabelOver ?? NEVER }
+  const parts = MODULES.map((m) => m(gh.api, settings))
   const catalog = new Catalog({
     tools: parts.flatMap((p) => p.tools ?? []),
     prompts: parts.flatMap((p) => p.prompts ?? []),

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Server } from '@modelcontextprotocol/server'
 import type { Catalog } from './catalog.js'
+import type { Confirmations } from './confirmation.js'
 import { routeDirectly } from './sdk-internals.js'
 import type { Caller, Logger, ToolCallEvent } from './session-context.js'
 import { createSessionServer } from './session-server.js'
@@ -33,6 +34,8 @@ export interface AdmissionOptions {
   onFull?: () => void
   /** Sessions offer resources/subscribe (see SessionContext.subscriptions). */
   subscriptions?: boolean
+  /** Seals confirmations' state with the deployment's key (confirmation.ts). */
+  confirmations?: Confirmations
 }
 
 export interface Connected { server: Server, transport: FastifyTransport }
@@ -49,7 +52,7 @@ export class SessionAdmission {
       keyName: caller.name, keyId: caller.id, access: caller.access, logger, onToolCall: this.opts.onToolCall,
       // A throwaway (stateless) server has no GET stream to send updates on.
       subscriptions: sessionId !== undefined && this.opts.subscriptions === true,
-    })
+    }, 'legacy', this.opts.confirmations)
     await server.connect(transport)
     routeDirectly(server, transport)
     return { server, transport }
@@ -63,7 +66,7 @@ export class SessionAdmission {
     return createSessionServer(this.opts.catalog, {
       keyName: caller.name, keyId: caller.id, access: caller.access, logger: this.opts.logger, onToolCall: this.opts.onToolCall,
       subscriptions: this.opts.subscriptions === true,
-    }, 'modern')
+    }, 'modern', this.opts.confirmations)
   }
 
   /** Null when `caller` may open one more session now. */

@@ -41,6 +41,12 @@ export interface ToolSpec<I extends TObject = TObject, O extends TObject = TObje
   input: I
   output: O
   hints: ToolHints
+  /**
+   * The question to put to the user before this call runs (closing something, a large batch), or
+   * undefined when it needs none. It is asked only where the client can answer (confirmation.ts);
+   * elsewhere the call runs unasked. Declined, the call does nothing.
+   */
+  needsConfirmation? (args: Static<I>): string | undefined
   run (args: Static<I>, ctx: ToolContext): Promise<ToolOutput<Static<O>>>
 }
 

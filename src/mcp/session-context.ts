@@ -16,7 +16,8 @@ export interface ToolCallEvent {
   key: string
   /** What the call touched, as the catalog's target hook names it (audited under its label). */
   target: string | null
-  outcome: 'ok' | 'error' | 'refused'
+  /** `declined`: the call needed the user's confirmation and did not get it, so nothing ran. */
+  outcome: 'ok' | 'error' | 'refused' | 'declined'
   durationMs: number
   /** Joined an identical read-only call already in flight (shared-calls.ts): no run of its own. */
   shared: boolean

@@ -3,7 +3,8 @@
 // per instance and converts its schemas again on each tools/list, which is exactly the per-session
 // cost this gateway avoids. Here a session costs one Server and a handful of handler closures.
 import {
-  LOG_LEVEL_META_KEY, type CacheHint, type Server, type LoggingLevel, type ServerCapabilities, type ServerContext,
+  CLIENT_CAPABILITIES_META_KEY, LOG_LEVEL_META_KEY,
+  type CacheHint, type ClientCapabilities, type Server, type LoggingLevel, type ServerCapabilities, type ServerContext,
 } from '@modelcontextprotocol/server'
 import {
   CallToolRequestParamsSchema, CompleteRequestParamsSchema, GetPromptRequestParamsSchema, PaginatedRequestParamsSchema,
@@ -15,6 +16,7 @@ import { handle } from './handle.js'
 import { GatewayServer } from './sdk-internals.js'
 import { getPrompt, readResource } from './prompts-resources.js'
 import { complete } from './completion.js'
+import { answersForms, Confirmations } from './confirmation.js'
 import { sharedSchemaValidator } from './schema-validator.js'
 import { SessionSubscriptions } from './subscriptions.js'
 import { NAME, VERSION } from './version.js'
@@ -64,13 +66,29 @@ function envelopeLevel (ctx: ServerContext): number | undefined {
 
 export type Era = 'legacy' | 'modern'
 
-export function createSessionServer (catalog: Catalog, ctx: SessionContext, era: Era = 'legacy'): Server {
+/** For servers built without the deployment's (tests): state sealed with it is good only in this process. */
+const PROCESS_LOCAL = new Confirmations()
+
+/**
+ * `confirmations` seals what a confirmation asked (confirmation.ts); every server of a deployment
+ * should share one key, so that a 2026 answer completes on any replica.
+ */
+export function createSessionServer (
+  catalog: Catalog, ctx: SessionContext, era: Era = 'legacy', confirmations?: Confirmations,
+): Server {
+  const confirming = confirmations ?? PROCESS_LOCAL
   const server: Server = new GatewayServer(SERVER_INFO, {
     capabilities: ctx.subscriptions === true ? SUBSCRIBABLE : CAPABILITIES,
     instructions: catalog.instructions,
     jsonSchemaValidator: sharedSchemaValidator,
+    requestState: { verify: confirming.verify },
     ...(era === 'modern' && { cacheHints: CACHE_HINTS }),
   })
+  // What the client said it can do: a 2026 request says it in its envelope; a 2025 session said it
+  // at initialize (a stateless 2025 server never saw an initialize, so it holds nothing).
+  const declared = (extra: ServerContext): ClientCapabilities | undefined => era === 'modern'
+    ? (extra.mcpReq.envelope as Record<string, ClientCapabilities | undefined> | undefined)?.[CLIENT_CAPABILITIES_META_KEY]
+    : server.getClientCapabilities()
   // 2025 era: until the client says otherwise, send info and above (the spec lets the server choose).
   let minSeverity = SEVERITY.info
   const access = ctx.access
@@ -100,7 +118,10 @@ export function createSessionServer (catalog: Catalog, ctx: SessionContext, era:
         await extra.mcpReq.notify({ method: 'notifications/message', params: { level, logger: catalog.logger, data: message } })
       },
     }
-    return callTool(catalog, params.name, params.arguments, ctx, toolCtx)
+    // Only a client that can answer is asked; any other gets the call run unasked, as before
+    // confirmations existed (the SDK would refuse the question with -32021 or an error result).
+    const ask = answersForms(declared(extra)) ? confirming.askFor(extra) : undefined
+    return callTool(catalog, params.name, params.arguments, ctx, toolCtx, ask)
   })
   handle(server, 'prompts/list', PaginatedRequestParamsSchema, () => catalog.promptsList(access))
   handle(server, 'prompts/get', GetPromptRequestParamsSchema, (params, extra) =>

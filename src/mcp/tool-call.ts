@@ -1,13 +1,15 @@
-// tools/call against the shared catalog: access check, validation, target check, run, audit.
+// tools/call against the shared catalog: access check, validation, target check, the user's
+// confirmation where the tool needs it and the client can give it, run, audit.
 // Refusals and bad arguments are isError results (MCP 2025-11-25: input validation errors are
 // tool execution errors, so the model can read them and correct itself); only an unknown tool
 // name is a protocol error.
 import { Value } from '@sinclair/typebox/value'
 import type { TypeCheck } from '@sinclair/typebox/compiler'
 import type { TObject } from '@sinclair/typebox'
-import { ProtocolError, ProtocolErrorCode, type CallToolResult } from '@modelcontextprotocol/server'
+import { ProtocolError, ProtocolErrorCode, type CallToolResult, type InputRequiredResult } from '@modelcontextprotocol/server'
 import type { Catalog, ToolContext } from './catalog.js'
 import type { ToolOutput } from './catalog-types.js'
+import type { Ask, Verdict } from './confirmation.js'
 import type { SessionContext, ToolCallEvent } from './session-context.js'
 import { AccessRefusal, ToolError } from './tool-errors.js'
 
@@ -35,10 +37,30 @@ export function describeInvalid (check: TypeCheck<TObject>, value: unknown): str
 /** Arguments are not validated yet when the target is read: a long one must not flood the log. */
 const MAX_TARGET = 140
 
+const NOT_DONE: Record<Exclude<Verdict, 'confirmed'>, string> = {
+  declined: 'the user declined',
+  cancelled: 'the user dismissed the question without answering',
+  unconfirmed: 'the user did not tick the confirmation',
+}
+
+/**
+ * An error result, as the tool's outputSchema allows no other shape without its data: nothing ran.
+ * The question is quoted so the model can tell the user what was not done.
+ */
+function notDone (verdict: Exclude<Verdict, 'confirmed'>, question: string): CallToolResult {
+  return failure(`Not done: ${NOT_DONE[verdict]} ("${question}"). Nothing was changed. ` +
+    'Do not call again unless the user asks for it.')
+}
+
+/**
+ * `ask`, when the client can answer a question (confirmation.ts): a call whose tool needs
+ * confirmation then runs only once the user has confirmed it, and the result may be the
+ * input-required result that asks. Without `ask` every call runs unasked.
+ */
 export async function callTool (
   catalog: Catalog, name: string, rawArgs: Record<string, unknown> | undefined,
-  session: SessionContext, ctx: ToolContext,
-): Promise<CallToolResult> {
+  session: SessionContext, ctx: ToolContext, ask?: Ask,
+): Promise<CallToolResult | InputRequiredResult> {
   const tool = catalog.tools.get(name)
   if (tool === undefined) throw new ProtocolError(ProtocolErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 64)}`)
   const started = performance.now()
@@ -58,6 +80,15 @@ export async function callTool (
       'Fix these arguments and call the tool again.'))
   }
   if (target !== null && !ctx.access.reaches(target)) return finish('refused', failure(ctx.access.refuseTarget(target)))
+
+  const question = ask === undefined ? undefined : tool.spec.needsConfirmation?.(args)
+  if (ask !== undefined && question !== undefined) {
+    // The same caller, tool and arguments: the answer is bound to exactly this call.
+    const verdict = await ask(`${session.keyId ?? session.keyName}\0${name}\0${JSON.stringify(args)}`, question)
+    // Not audited yet: the call is audited once, when it ends (confirmed and run, or not).
+    if (typeof verdict !== 'string') return verdict
+    if (verdict !== 'confirmed') return finish('declined', notDone(verdict, question))
+  }
 
   const readOnly = tool.spec.hints.readOnlyHint === true
   // The same text means the same arguments; a different key order only misses a share.

@@ -1,4 +1,4 @@
-// Changing issues: create_issue, update_issue.
+// Changing issues: create_issue, update_issue (closing asks the user first where the client can).
 import { Type } from '@sinclair/typebox'
 import { defineTool } from '../../mcp/catalog.js'
 import { ToolError } from '../../mcp/tool-errors.js'
@@ -37,6 +37,13 @@ function changes (before: Issue | null, after: Issue): string {
   if (list(before.labels) !== list(after.labels)) out.push(`labels: ${list(before.labels)} → ${list(after.labels)}`)
   if (list(before.assignees) !== list(after.assignees)) out.push(`assignees: ${list(before.assignees)} → ${list(after.assignees)}`)
   return out.length === 0 ? 'nothing changed (the issue already had these values)' : out.join('; ')
+}
+
+/** Closing is what the user confirms first (where the client can ask); the rest of the call is named too. */
+function closeQuestion (a: { owner: string, repo: string, issue_number: number, title?: string, body?: string, labels?: string[], assignees?: string[] }): string {
+  const also = (['title', 'body', 'labels', 'assignees'] as const).filter((field) => a[field] !== undefined)
+  const rest = also.length === 0 ? '' : ` The same call also replaces its ${also.join(', ')}.`
+  return `Close issue ${a.owner}/${a.repo}#${a.issue_number}?${rest}`
 }
 
 export const issuesWrite: DomainModule = (gh) => ({
@@ -89,6 +96,7 @@ export const issuesWrite: DomainModule = (gh) => ({
       }, STRICT),
       output: IssueOut,
       hints: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
+      needsConfirmation: (a) => a.state === 'closed' ? closeQuestion(a) : undefined,
       async run (a, ctx) {
         const { owner, repo, issue_number: n, ...fields } = a
         if (Object.keys(fields).length === 0) {

@@ -1,5 +1,6 @@
 // batch_label_issues: ADD labels to many issues (never replacing existing ones), a few at a time,
-// reporting each issue's outcome and sending progress when the client asked for it.
+// reporting each issue's outcome and sending progress when the client asked for it. A batch over
+// the configured size asks the user first where the client can.
 import { Type } from '@sinclair/typebox'
 import { defineTool } from '../../mcp/catalog.js'
 import { ToolError } from '../../mcp/tool-errors.js'
@@ -22,7 +23,7 @@ function reasonOf (error: unknown): { reason: string, fatal: boolean } {
   return { reason: e.message, fatal: e.status === 401 || e.status === 403 || e.status === 429 || e.internal }
 }
 
-export const labels: DomainModule = (gh) => ({
+export const labels: DomainModule = (gh, settings) => ({
   tools: [
     defineTool({
       name: 'batch_label_issues',
@@ -44,6 +45,11 @@ export const labels: DomainModule = (gh) => ({
         summary: Type.String(),
       }),
       hints: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+      // Many issues at once is where a mistaken call does the most to clean up: the user confirms first.
+      needsConfirmation: (a) => a.issue_numbers.length > settings.confirmBatchLabelOver
+        ? `Add ${a.labels.map((l) => `"${l}"`).join(', ')} to ${a.issue_numbers.length} issues in ${a.owner}/${a.repo} ` +
+          `(${a.issue_numbers.map((n) => `#${n}`).join(', ')})?`
+        : undefined,
       async run (a, ctx) {
         const total = a.issue_numbers.length
         const labelled = new Set<number>()

@@ -1,5 +1,6 @@
-// How a domain area contributes to the catalog: a function of the shared GitHub client that
-// returns its tools, prompts, resource templates and completers. index.ts lists them all.
+// How a domain area contributes to the catalog: a function of the shared GitHub client (and the
+// domain's settings) that returns its tools, prompts, resource templates and completers. index.ts
+// lists them all.
 import type { CatalogSpec, TargetHook, ToolHints } from '../../mcp/catalog.js'
 import type { GitHubApi } from '../upstream/client.js'
 
@@ -7,7 +8,12 @@ export type CatalogParts = Partial<Pick<CatalogSpec, 'tools' | 'prompts' | 'temp
   /** A webhook said answers under these (lower-cased) API path prefixes changed: drop what was made from them. */
   invalidate?: (stale: readonly string[]) => void
 }
-export type DomainModule = (gh: GitHubApi) => CatalogParts
+/** What the operator configured that tools read (from the environment, through createGitHubDomain). */
+export interface DomainSettings {
+  /** batch_label_issues asks the user first when it names more issues than this (CONFIRM_BATCH_LABEL_OVER). */
+  confirmBatchLabelOver: number
+}
+export type DomainModule = (gh: GitHubApi, settings: DomainSettings) => CatalogParts
 
 /** Reads change nothing, so repeating them is harmless; GitHub is an open world. */
 export const READ_HINTS: ToolHints = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true }
