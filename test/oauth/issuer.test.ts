@@ -87,6 +87,20 @@ t.test('issues:read only: write tools are not listed and a write call gets the 4
     'error_description="create_issue needs the issues:write scope, which this access token was not granted"')
 })
 
+t.test('a session opened with a read-only token is not served to the same subject\'s wider token (404: it opens its own)', async (t) => {
+  const narrow = await idp.token({ resource, scope: 'issues:read' })
+  const opened = await mcp(gw.url, bearer(narrow))
+  const session = opened.headers.get('mcp-session-id') ?? ''
+  t.equal(opened.status, 200)
+  const call = (token: string) => fetch(resource, {
+    method: 'POST', headers: { ...MCP_HEADERS, ...bearer(token), 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'create_issue', arguments: { owner: 'octo-org', repo: 'widgets', title: 'nope' } } }),
+  })
+  // The session's tools were fixed when it opened: served by it, the call would still be refused.
+  t.equal((await call(await idp.token({ resource, scope: 'issues:read issues:write' }))).status, 404)
+  t.equal((await call(narrow)).status, 403, 'the token that opened it still reaches it (and gets the challenge)')
+})
+
 t.test('a token with none of the scopes: 403 insufficient_scope with the scopes to ask for', async (t) => {
   const token = await idp.token({ resource })
   t.notOk(decodeJwt(token).scope, 'the provider granted no scope')
