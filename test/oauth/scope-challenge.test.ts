@@ -91,6 +91,9 @@ t.test('the same read-only token still reads: get_issue and tools/list in both e
   const names = (listed.answer?.result?.tools as Array<{ name: string }>).map((x) => x.name)
   t.ok(names.includes('get_issue'))
   t.notOk(names.some((n) => WRITE_TOOLS.includes(n)), 'write tools are still not listed')
+  const unknown = await post({ url: mcpUrl, auth }, toolCall(5, 'delete_everything', {}))
+  t.equal(unknown.headers['www-authenticate'], undefined, 'a tool the catalog does not know is the MCP layer\'s to answer')
+  t.ok(unknown.answer?.error ?? unknown.answer?.result?.isError, 'and it refuses it')
 })
 
 t.test('a 2025-03-26 batch holding a write call is refused whole; its read call does not run either', async (t) => {
