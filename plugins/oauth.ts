@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Redis } from 'ioredis'
 import type Provider from 'oidc-provider'
-import { SCOPES, userAccess } from '../src/auth/access.js'
+import { SCOPES, userAccess, type Scope } from '../src/auth/access.js'
 import { memoryKv, redisKv } from '../src/oauth/kv.js'
 import { deriveSecrets } from '../src/oauth/keys.js'
 import { createProvider, REFRESH_TTL_S } from '../src/oauth/provider.js'
@@ -26,8 +26,17 @@ export interface OAuthGuard {
   readonly provider: Provider | null
   /** The caller behind an access token, or why it is not valid for this gateway. Throws when that cannot be known now. */
   verify (token: string): Promise<Verified>
-  /** The WWW-Authenticate value of a 401 or 403 (RFC 9728 §5.1, RFC 6750 §3). */
-  challenge (error?: 'invalid_token' | 'insufficient_scope'): string
+  /**
+   * The WWW-Authenticate value of a 401 or 403 (RFC 9728 §5.1, RFC 6750 §3). `detail` replaces the
+   * defaults (every scope, the error's stock description) in a step-up: a call that needs more.
+   */
+  challenge (error?: 'invalid_token' | 'insufficient_scope', detail?: ChallengeDetail): string
+}
+
+export interface ChallengeDetail {
+  scopes: readonly Scope[]
+  /** Plain words for a person; no double quote or backslash (RFC 6750 §3). */
+  description: string
 }
 
 /** RFC 9728 metadata: where clients learn which authorization server to use, and for what. */
@@ -53,8 +62,11 @@ function protectedResource (app: FastifyInstance, mode: OAuthMode): OAuthGuard['
     invalid_token: 'The access token is invalid, expired, revoked or for another audience',
     insufficient_scope: 'The access token grants none of this server\'s scopes',
   }
-  return (error) => `Bearer resource_metadata="${resourceMetadataUrl}", scope="${SCOPES.join(' ')}"` +
-    (error === undefined ? '' : `, error="${error}", error_description="${described[error]}"`)
+  return (error, detail) => error === undefined
+    ? `Bearer resource_metadata="${resourceMetadataUrl}", scope="${SCOPES.join(' ')}"`
+    // In the order of the MCP specification's example.
+    : `Bearer error="${error}", scope="${(detail?.scopes ?? SCOPES).join(' ')}", resource_metadata="${resourceMetadataUrl}", ` +
+      `error_description="${detail?.description ?? described[error]}"`
 }
 
 /** An error's description and its causes (a failed fetch's own reason is two causes down), once each. */

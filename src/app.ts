@@ -16,6 +16,7 @@ import hosts from '../plugins/hosts.js'
 import cors from '../plugins/cors.js'
 import auth, { authKeys } from '../plugins/auth.js'
 import rateLimit, { rateLimitStore } from '../plugins/rate-limit.js'
+import scopeChallenge from '../plugins/scope-challenge.js'
 import mcp from '../plugins/mcp.js'
 import webhooks from '../plugins/webhooks.js'
 
@@ -28,8 +29,8 @@ export interface AppOptions {
  * The whole gateway as one plugin tree, in a fixed, visible order.
  * Root level: config and process-wide state (shutdown, errors, metrics, GitHub client, sessions,
  * health, the OAuth-discovery answers).
- * The `/mcp` scope adds the HTTP guards (Host, CORS/Origin, API key, rate limit) before the
- * MCP routes, so probes, metrics and OAuth discovery are never authenticated or limited by
+ * The `/mcp` scope adds the HTTP guards (Host, CORS/Origin, API key, rate limit, scope challenge)
+ * before the MCP routes, so probes, metrics and OAuth discovery are never authenticated or limited by
  * construction.
  */
 export default async function app (fastify: FastifyInstance, opts: AppOptions) {
@@ -55,6 +56,8 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions) {
     await api.register(cors)
     await api.register(auth)
     await api.register(rateLimit)
+    // Reads the parsed body: a tool call the OAuth token's scopes do not allow is a 403 step-up.
+    await api.register(scopeChallenge)
     await api.register(mcp)
   })
 }

@@ -6,7 +6,8 @@ import type { Credential } from './credential.js'
 
 export type Scope = 'issues:read' | 'issues:write'
 export const SCOPES: readonly Scope[] = ['issues:read', 'issues:write']
-const SCOPE_FOR: Readonly<Record<AccessKind, Scope>> = { read: 'issues:read', write: 'issues:write' }
+/** The scope each kind of handler needs. */
+export const SCOPE_FOR: Readonly<Record<AccessKind, Scope>> = { read: 'issues:read', write: 'issues:write' }
 
 export interface Access extends AccessPolicy {
   readonly scopes: ReadonlySet<Scope>
@@ -16,6 +17,8 @@ export interface Access extends AccessPolicy {
   readonly reaches: RepoMatcher
   /** The caller's own upstream credential (an OAuth user's GitHub token); null: the service's. */
   readonly credential: Credential | null
+  /** An API key's, or an OAuth access token's (a user who signed in): only a token can be re-authorized for more scopes. */
+  readonly holder: Holder
 }
 
 declare module '../mcp/access.js' {
@@ -37,8 +40,8 @@ export function repoRefusal (fullName: string): string {
     'Ask the gateway operator to add it to the key\'s repository allowlist.'
 }
 
-/** Who holds an Access, in refusals: a key, or a user who signed in (OAuth). */
-type Holder = 'key' | 'user'
+/** Who holds an Access: a key, or a user who signed in (OAuth). */
+export type Holder = 'key' | 'user'
 
 function kindRefusal (holder: Holder) {
   return holder === 'key'
@@ -67,6 +70,7 @@ function access (scopes: Iterable<Scope>, repos: readonly string[] | null, crede
     repos,
     reaches,
     credential,
+    holder,
     may: (kind: AccessKind) => granted.has(SCOPE_FOR[kind]),
     refuseKind: kindRefusal(holder),
     refuseTarget: repoRefusal,

@@ -105,8 +105,12 @@ export class IssuerTokens {
       throw err
     }
     const sub = String(payload.sub)
-    const id = createHash('sha256').update(`${this.mode.issuer}\n${sub}`).digest('hex').slice(0, 16)
-    return { caller: { name: `oidc:${sub}`, id: `oidc-${id}`, access: userAccess(tokenScopes(payload), null) } }
+    const scopes = tokenScopes(payload)
+    // The scopes are part of the caller's id, as the grant is in GitHub mode: a 2025 session keeps
+    // the access it was opened with, so after a step-up the wider token must not be served by the
+    // narrower session (it gets 404 and opens its own).
+    const id = createHash('sha256').update(`${this.mode.issuer}\n${sub}\n${scopes.join(' ')}`).digest('hex').slice(0, 16)
+    return { caller: { name: `oidc:${sub}`, id: `oidc-${id}`, access: userAccess(scopes, null) } }
   }
 
   /** Stops a discovery in flight (the app is closing). */

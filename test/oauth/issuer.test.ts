@@ -71,14 +71,34 @@ t.test('a token from the issuer with both scopes: write tools listed, GitHub cal
   t.notOk(gw.logs.some((l) => l.includes(token) || l.includes(token.split('.')[2])), 'the token is never logged')
 })
 
-t.test('issues:read only: write tools are not listed and a write call is refused with insufficient_scope', async (t) => {
-  const client = await connect(t, await idp.token({ resource, scope: 'issues:read' }))
+t.test('issues:read only: write tools are not listed and a write call gets the 403 insufficient_scope challenge', async (t) => {
+  const token = await idp.token({ resource, scope: 'issues:read' })
+  const client = await connect(t, token)
   const names = (await client.listTools()).tools.map((x) => x.name)
   t.ok(names.includes('get_issue'))
   t.notOk(names.includes('create_issue'))
-  const res = await client.callTool({ name: 'create_issue', arguments: { owner: 'octo-org', repo: 'widgets', title: 'nope' } })
-  t.equal(res.isError, true)
-  t.match(JSON.stringify(res.content), 'insufficient_scope')
+  await t.rejects(client.callTool({ name: 'create_issue', arguments: { owner: 'octo-org', repo: 'widgets', title: 'nope' } }), { code: 403 })
+  const res = await fetch(resource, {
+    method: 'POST', headers: { ...MCP_HEADERS, ...bearer(token), 'mcp-protocol-version': '2025-11-25' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'create_issue', arguments: { owner: 'octo-org', repo: 'widgets', title: 'nope' } } }),
+  })
+  t.equal(res.status, 403)
+  t.equal(res.headers.get('www-authenticate'), `Bearer error="insufficient_scope", scope="issues:read issues:write", resource_metadata="${gw.url}/.well-known/oauth-protected-resource/mcp", ` +
+    'error_description="create_issue needs the issues:write scope, which this access token was not granted"')
+})
+
+t.test('a session opened with a read-only token is not served to the same subject\'s wider token (404: it opens its own)', async (t) => {
+  const narrow = await idp.token({ resource, scope: 'issues:read' })
+  const opened = await mcp(gw.url, bearer(narrow))
+  const session = opened.headers.get('mcp-session-id') ?? ''
+  t.equal(opened.status, 200)
+  const call = (token: string) => fetch(resource, {
+    method: 'POST', headers: { ...MCP_HEADERS, ...bearer(token), 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'create_issue', arguments: { owner: 'octo-org', repo: 'widgets', title: 'nope' } } }),
+  })
+  // The session's tools were fixed when it opened: served by it, the call would still be refused.
+  t.equal((await call(await idp.token({ resource, scope: 'issues:read issues:write' }))).status, 404)
+  t.equal((await call(narrow)).status, 403, 'the token that opened it still reaches it (and gets the challenge)')
 })
 
 t.test('a token with none of the scopes: 403 insufficient_scope with the scopes to ask for', async (t) => {
