@@ -21,10 +21,10 @@ async function listen (t: Test, app: FastifyInstance): Promise<string> {
 }
 
 /** Variant A (the gateway, stateless as in the experiment) and B, on one stand-in. */
-async function pair (t: Test): Promise<{ gateway: string, sdk: string }> {
+async function pair (t: Test, extra: Record<string, string> = {}): Promise<{ gateway: string, sdk: string }> {
   const github = await startGitHubStandin()
   t.teardown(() => github.close())
-  const env = serverEnv(github.url, true)
+  const env = { ...serverEnv(github.url, true), ...extra }
   return { gateway: await listen(t, await buildApp({ env })), sdk: await listen(t, await buildSdkHandlerApp({ env })) }
 }
 
@@ -61,7 +61,8 @@ t.test('both variants answer every experiment request correctly, with the same r
 })
 
 t.test('variant B: the gateway\'s key check in front; no GET stream; reply headers bypassed', async (t) => {
-  const { gateway, sdk } = await pair(t)
+  const origin = 'https://app.example'
+  const { gateway, sdk } = await pair(t, { ALLOWED_ORIGINS: origin })
   const body = SCENARIOS.find((s) => s.id === 'handlers_tools_list_2026')!.body
   const { 'x-api-key': _key, ...keyless } = requestHeaders(body)
   const send = (url: string, headers: Record<string, string>) => fetch(`${url}/mcp`, { method: 'POST', headers, body: JSON.stringify(body) })
@@ -71,12 +72,15 @@ t.test('variant B: the gateway\'s key check in front; no GET stream; reply heade
   const get = await fetch(`${sdk}/mcp`, { headers: { ...mcpHeaders(), accept: 'text/event-stream' } })
   t.equal(get.status, 405)
   await get.arrayBuffer()
-  // toNodeHandler writes the raw response: headers guards set on Fastify's reply never go out.
-  const viaGateway = await send(gateway, requestHeaders(body))
-  const viaSdk = await send(sdk, requestHeaders(body))
+  // toNodeHandler writes the raw response: headers the guards set on Fastify's reply never go out.
+  const viaGateway = await send(gateway, { ...requestHeaders(body), origin })
+  const viaSdk = await send(sdk, { ...requestHeaders(body), origin })
   await Promise.all([viaGateway.arrayBuffer(), viaSdk.arrayBuffer()])
-  t.ok(viaGateway.headers.has('ratelimit-limit'), 'the gateway sends the rate-limit headers')
-  t.notOk(viaSdk.headers.has('ratelimit-limit'), 'variant B does not')
+  t.equal(viaSdk.status, 200, 'variant B answers the allowed origin')
+  for (const name of ['ratelimit-limit', 'access-control-allow-origin']) {
+    t.ok(viaGateway.headers.has(name), `the gateway sends ${name}`)
+    t.notOk(viaSdk.headers.has(name), `variant B does not send ${name}`)
+  }
 })
 
 t.test('a short autocannon round of each experiment request against both children, every answer right', async (t) => {
