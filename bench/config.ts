@@ -45,9 +45,14 @@ export const WEBHOOK_DELAY = {
   warmup: 10
 }
 
-/** BENCH_ONLY=get_issue,memory runs a subset (scenario ids, or `memory`); unset runs everything. */
+/**
+ * BENCH_ONLY=get_issue,memory runs a subset (scenario ids, or `memory`); unset runs everything
+ * but the opt-in experiment (`handlers`), which runs only when named.
+ */
 export const ONLY = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean)
 export const selected = (id: string): boolean => ONLY.length === 0 || ONLY.includes(id)
+/** A part of an opt-in experiment runs when BENCH_ONLY names it or the whole experiment. */
+export const optedIn = (id: string, experiment: string): boolean => ONLY.includes(id) || ONLY.includes(experiment)
 /** A subset run prints its tables but leaves bench/results.json and RESULTS.md alone. */
 export const partialRun = ONLY.length > 0
 

@@ -43,12 +43,20 @@ export function throughputTable (scenarios: ScenarioResult[]): string {
   ].join('\n')
 }
 
-/** Which baseline the rows were measured against, once a run has 2026 rows. */
+/** What the rows were measured against, once a run has rows not against the seed-design baseline. */
 function baselineNote (scenarios: ScenarioResult[]): string {
-  if (!scenarios.some((s) => s.era === '2026')) return ''
-  return '\n\nRows marked 2026-07-28 send sessionless 2026-07-28 requests and are measured against the 2026 baseline ' +
-    '(`bench/baseline-2026/`: the SDK v2\'s `createMcpHandler` on Fastify, a new `McpServer` per request); the others ' +
-    'against the seed-design baseline (`bench/baseline/`).'
+  const notes: string[] = []
+  if (scenarios.some((s) => s.era === '2026' && s.experiment === undefined)) {
+    notes.push('Rows marked 2026-07-28 send sessionless 2026-07-28 requests and are measured against the 2026 baseline ' +
+      '(`bench/baseline-2026/`: the SDK v2\'s `createMcpHandler` on Fastify, a new `McpServer` per request); unmarked rows ' +
+      'against the seed-design baseline (`bench/baseline/`).')
+  }
+  if (scenarios.some((s) => s.experiment === 'handlers')) {
+    notes.push('Rows marked handlers are the handler experiment: there the baseline column is the gateway served by the SDK\'s ' +
+      '`createMcpHandler` (`bench/sdk-handler/`: same plugins, catalog and session servers), the gateway column the gateway ' +
+      'as it is; both run with `MCP_STATELESS=true`.')
+  }
+  return notes.map((note) => `\n\n${note}`).join('')
 }
 
 export function memoryTable (m: MemoryResult): string {

@@ -20,6 +20,8 @@ export interface ScenarioResult {
   title: string
   /** The protocol era of its requests, and so which baseline it was measured against. */
   era: Scenario['era']
+  /** Set for the handler experiment's rows: `baseline` is then the gateway served by the SDK's handler. */
+  experiment?: Scenario['experiment']
   unit: Scenario['unit']
   baseline: Side<RoundStats>
   gateway: Side<RoundStats>
@@ -48,6 +50,7 @@ export function scenarioResult (scenario: Scenario, baseline: RoundStats[], gate
     id: scenario.id,
     title: scenario.title,
     era: scenario.era,
+    ...(scenario.experiment !== undefined && { experiment: scenario.experiment }),
     unit: scenario.unit,
     baseline: { rounds: baseline, median: b },
     gateway: { rounds: gateway, median: g },

@@ -3,11 +3,13 @@
 // Prints the tables, writes bench/results.json and bench/RESULTS.md, and exits 1 if any request
 // failed or answered wrongly, the baseline's in the agent workload excepted (targets missed are
 // reported, and fail the run with BENCH_STRICT=1). What each scenario means: docs/benchmarks.md.
+// BENCH_ONLY=handlers runs the opt-in handler experiment (never part of the full run): the gateway
+// against itself served by the SDK's createMcpHandler (bench/sdk-handler/).
 import { writeFile } from 'node:fs/promises'
 import { cpus, loadavg, platform, release, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { agentWorkload } from './agents/phase.js'
-import { BENCH, COMMAND, ONLY, partialRun, selected, serverEnv } from './config.js'
+import { BENCH, COMMAND, ONLY, optedIn, partialRun, selected, serverEnv } from './config.js'
 import { resultsMarkdown, type BenchResults } from './markdown.js'
 import { measureMemory, type MemoryRound } from './memory.js'
 import { runScenario, type Pair } from './phases.js'
@@ -22,6 +24,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`)
 const BASELINE = 'bench/children/baseline.ts'
 const BASELINE_2026 = 'bench/children/baseline-2026.ts'
 const GATEWAY = 'bench/children/gateway.ts'
+const SDK_HANDLER = 'bench/children/sdk-handler.ts'
 const children = new Set<Child>()
 
 async function start (name: string, entry: string, env: Record<string, string>): Promise<Child> {
@@ -33,22 +36,37 @@ async function stop (...list: Child[]): Promise<void> {
   for (const child of list) { await child.stop(); children.delete(child) }
 }
 
-/**
- * One pair of fresh processes for the scenarios of one era and mode. The 2026 rows are measured
- * against the 2026 baseline and the gateway in its default (stateful) mode: a 2026-07-28 request
- * is served on its own whatever the mode, and the default is what most deployments run.
- */
-async function throughput (githubUrl: string, era: Scenario['era'], stateless: boolean): Promise<ScenarioResult[]> {
-  const scenarios = SCENARIOS.filter((s) => s.era === era && s.stateless === stateless && selected(s.id))
+/** A fresh pair of processes, `against` and the gateway, for `scenarios`; stopped afterwards. */
+async function onPair (githubUrl: string, scenarios: Scenario[], against: { name: string, entry: string }, stateless: boolean): Promise<ScenarioResult[]> {
   if (scenarios.length === 0) return []
   const pair: Pair = {
-    baseline: await start('baseline', era === '2026' ? BASELINE_2026 : BASELINE, serverEnv(githubUrl, stateless)),
+    baseline: await start(against.name, against.entry, serverEnv(githubUrl, stateless)),
     gateway: await start('gateway', GATEWAY, serverEnv(githubUrl, stateless))
   }
   const results: ScenarioResult[] = []
   for (const scenario of scenarios) results.push(await runScenario(pair, scenario))
   await stop(pair.baseline, pair.gateway)
   return results
+}
+
+/**
+ * The scenarios of one era and mode against their baseline. The 2026 rows are measured against
+ * the 2026 baseline and the gateway in its default (stateful) mode: a 2026-07-28 request is
+ * served on its own whatever the mode, and the default is what most deployments run.
+ */
+function throughput (githubUrl: string, era: Scenario['era'], stateless: boolean): Promise<ScenarioResult[]> {
+  const scenarios = SCENARIOS.filter((s) => s.experiment === undefined && s.era === era && s.stateless === stateless && selected(s.id))
+  return onPair(githubUrl, scenarios, { name: 'baseline', entry: era === '2026' ? BASELINE_2026 : BASELINE }, stateless)
+}
+
+/**
+ * The handler experiment: both eras on one pair, the gateway as it is against the gateway served
+ * by the SDK's createMcpHandler. Both stateless: that handler serves the 2025 era only so, and a
+ * 2026 request is served the same way in either mode.
+ */
+function handlers (githubUrl: string): Promise<ScenarioResult[]> {
+  const scenarios = SCENARIOS.filter((s) => s.experiment === 'handlers' && optedIn(s.id, 'handlers'))
+  return onPair(githubUrl, scenarios, { name: 'sdk-handler', entry: SDK_HANDLER }, true)
 }
 
 /** A fresh process for every measurement, baseline and gateway alternating. */
@@ -67,14 +85,14 @@ async function memory (githubUrl: string) {
 }
 
 async function main (): Promise<number> {
-  const known = [...SCENARIOS.map((s) => s.id as string), 'memory', 'agent_workload', 'agent_workload_webhooks', 'webhook_delay']
+  const known = [...SCENARIOS.map((s) => s.id as string), 'memory', 'agent_workload', 'agent_workload_webhooks', 'webhook_delay', 'handlers']
   const unknown = ONLY.filter((id) => !known.includes(id))
   if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')} (known: ${known.join(', ')})`)
   const github = await start('github-standin', 'bench/children/standin.ts', {})
   log(`GitHub stand-in at ${github.url}; ${BENCH.connections} connections, ${BENCH.seconds} s × ${BENCH.rounds} rounds`)
   const scenarios = [
     ...await throughput(github.url, '2025', false), ...await throughput(github.url, '2025', true),
-    ...await throughput(github.url, '2026', false)
+    ...await throughput(github.url, '2026', false), ...await handlers(github.url)
   ]
   const mem = selected('memory') ? await memory(github.url) : undefined
   await stop(github)

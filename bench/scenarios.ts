@@ -5,7 +5,8 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import { initializeRequest, modernRequest } from './mcp-http.js'
 
 export type ScenarioId = 'get_issue' | 'get_issue_spread' | 'tools_list' | 'session_setup' | 'stateless_get_issue' |
-  'tools_list_2026' | 'get_issue_2026' | 'get_issue_spread_2026'
+  'tools_list_2026' | 'get_issue_2026' | 'get_issue_spread_2026' |
+  'handlers_tools_list' | 'handlers_get_issue' | 'handlers_tools_list_2026' | 'handlers_get_issue_2026'
 
 export interface Scenario {
   id: ScenarioId
@@ -15,6 +16,13 @@ export interface Scenario {
    * (sessions, initialize), the SDK v2's createMcpHandler for 2026-07-28 (bench/baseline-2026/).
    */
   era: '2025' | '2026'
+  /**
+   * Part of the handler experiment (docs/benchmarks.md, "Which HTTP handler serves which era"):
+   * measured against the gateway served by the SDK's createMcpHandler (bench/sdk-handler/), not
+   * a baseline, with both processes stateless. Opt-in: run only when BENCH_ONLY names it or
+   * `handlers`.
+   */
+  experiment?: 'handlers'
   /** Which server pair serves it: stateful processes or MCP_STATELESS ones. */
   stateless: boolean
   /** One session per connection, opened before the round (what an SDK client holds). */
@@ -41,6 +49,7 @@ export const ISSUE_TITLE = 'Gadget pairing fails over Bluetooth LE' // octo-org/
 
 const getIssueParams = { name: 'get_issue', arguments: { owner: 'octo-org', repo: 'gadgets', issue_number: 1 } }
 const getIssue = { jsonrpc: '2.0', id: 2, method: 'tools/call', params: getIssueParams }
+const toolsList = { jsonrpc: '2.0', id: 3, method: 'tools/list', params: {} }
 
 type Check = Scenario['check']
 type Result = Record<string, unknown>
@@ -108,7 +117,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'tools_list', title: 'tools/list', era: '2025', stateless: false, sessionPerConnection: true, opensSessions: false,
-    body: { jsonrpc: '2.0', id: 3, method: 'tools/list', params: {} }, expect: ['"list_issue_comments"'],
+    body: toolsList, expect: ['"list_issue_comments"'],
     check: checkTools, unit: 'req/s', minRatio: 5
   },
   {
@@ -136,5 +145,25 @@ export const SCENARIOS: Scenario[] = [
     id: 'get_issue_spread_2026', title: 'tools/call get_issue, a different issue per connection, 2026-07-28', era: '2026',
     stateless: false, sessionPerConnection: false, opensSessions: false, body: spreadIssue2026(0), bodyFor: spreadIssue2026,
     expect: ['octo-org/widgets', RESULT_TYPE], check: in2026(checkSpread), unit: 'req/s'
+  },
+  // The handler experiment: the same four requests in both eras, with no session in either, so
+  // that the SDK's handler (stateless for 2025) and the gateway serve the same work.
+  {
+    id: 'handlers_tools_list', title: 'handlers: stateless tools/list', era: '2025', experiment: 'handlers', stateless: true,
+    sessionPerConnection: false, opensSessions: false, body: toolsList, expect: ['"list_issue_comments"'], check: checkTools, unit: 'req/s'
+  },
+  {
+    id: 'handlers_get_issue', title: 'handlers: stateless tools/call get_issue', era: '2025', experiment: 'handlers', stateless: true,
+    sessionPerConnection: false, opensSessions: false, body: getIssue, expect: [ISSUE_TITLE], check: checkIssue, unit: 'req/s'
+  },
+  {
+    id: 'handlers_tools_list_2026', title: 'handlers: tools/list, 2026-07-28', era: '2026', experiment: 'handlers', stateless: true,
+    sessionPerConnection: false, opensSessions: false, body: modernRequest(3, 'tools/list'), expect: ['"list_issue_comments"', RESULT_TYPE],
+    check: in2026(withCacheHints(checkTools)), unit: 'req/s'
+  },
+  {
+    id: 'handlers_get_issue_2026', title: 'handlers: tools/call get_issue, 2026-07-28', era: '2026', experiment: 'handlers', stateless: true,
+    sessionPerConnection: false, opensSessions: false, body: modernRequest(2, 'tools/call', getIssueParams), expect: [ISSUE_TITLE, RESULT_TYPE],
+    check: in2026(checkIssue), unit: 'req/s'
   }
 ]

@@ -12,7 +12,7 @@ import { listenBaseline, listenBaseline2026 } from './baseline-server.js'
 // client pinned to that revision works against it), serves what the 2025 baseline serves, and
 // the bench's hand-built requests are the ones that client sends.
 
-const scenarios2026 = SCENARIOS.filter((s) => s.era === '2026')
+const scenarios2026 = SCENARIOS.filter((s) => s.era === '2026' && s.experiment === undefined)
 
 async function standin (t: Test): Promise<string> {
   const github = await startGitHubStandin()

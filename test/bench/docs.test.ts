@@ -22,7 +22,7 @@ async function benchSources (dir: string): Promise<string[]> {
 t.test('every scenario id can be named in BENCH_ONLY and is described', async (t) => {
   const text = await doc
   const only = text.split('\n').find((line) => line.startsWith('| `BENCH_ONLY` |')) ?? ''
-  for (const id of [...SCENARIOS.map((s) => s.id), 'memory', 'agent_workload', 'agent_workload_webhooks', 'webhook_delay']) {
+  for (const id of [...SCENARIOS.map((s) => s.id), 'memory', 'agent_workload', 'agent_workload_webhooks', 'webhook_delay', 'handlers']) {
     t.match(only, `\`${id}\``, `${id} in the BENCH_ONLY row`)
     t.match(text, new RegExp(`^\\| \`${id}\` \\|`, 'm'), `${id} in the scenarios table`)
   }
