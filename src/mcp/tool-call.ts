@@ -103,7 +103,9 @@ export async function callTool (
     if (error instanceof AccessRefusal) return finish('refused', failure(error.message))
     if (error instanceof ToolError) return finish('error', failure(error.message))
     const mapped = catalog.errors.toolError(error)
-    if (mapped.internal) session.logger.error({ tool: name, err: error }, 'tool failed unexpectedly')
+    // A client that hung up cancelled the call: worth a debug line, not an error.
+    if (mapped.internal && ctx.signal?.aborted === true) session.logger.debug({ tool: name, err: error }, 'tool call cancelled by the client')
+    else if (mapped.internal) session.logger.error({ tool: name, err: error }, 'tool failed unexpectedly')
     return finish('error', failure(mapped.message))
   } finally {
     if (!readOnly) catalog.shared.forgetInFlight() // even a failed write may have landed

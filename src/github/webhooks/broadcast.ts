@@ -47,6 +47,10 @@ export class ChangeBroadcast {
     const own: Partial<RedisOptions> = {
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
+      // The shared client's command timeout would reject a SUBSCRIBE queued on a slow start (while
+      // Redis still subscribes it), and `listening` would never resolve; this connection serves
+      // no request, so it waits instead.
+      commandTimeout: undefined,
       retryStrategy: (attempt: number) => this.closing ? null : Math.min(100 * 2 ** Math.min(attempt, 6), 5000),
     }
     const subscriber: Redis = this.subscriber = opts.redis.duplicate(own)
