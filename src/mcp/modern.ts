@@ -86,6 +86,7 @@ export class ModernEra {
   private readonly bridge: ListenBridge
   private readonly callers = new WeakMap<AuthInfo, Caller>()
   private readonly lists = new ModernLists()
+  private closed = false
 
   constructor (private readonly opts: ModernOptions) {
     const bus = new InMemoryServerEventBus((error) => opts.logger.warn({ err: error }, 'listen stream listener failed'))
@@ -106,6 +107,11 @@ export class ModernEra {
   get watchedResources (): number { return this.bridge.size }
 
   async serve (request: FastifyRequest, reply: FastifyReply, caller: Caller, route: InboundModernRoute): Promise<FastifyReply> {
+    // Shutdown has begun (the SDK's entry is closed): the answer a 2025 client gets for a new session.
+    if (this.closed) {
+      return reply.code(503).header('retry-after', '5').type('application/json')
+        .send({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Server is shutting down' } })
+    }
     const listKey = this.lists.keyOf(request, route, this.opts.catalog.listVariant(caller.access))
     if (listKey !== undefined && route.messageKind === 'request' && this.lists.answer(listKey, route.message.id, reply)) return reply
     let unwatch: (() => void) | undefined
@@ -163,6 +169,7 @@ export class ModernEra {
   }
 
   async close (): Promise<void> {
+    this.closed = true
     await this.handler.close()
   }
 }

@@ -204,3 +204,16 @@ t.test('close() ends every open stream gracefully and stops watching', async (t)
   await eventually(() => g.modern.watchedResources === 0)
   t.equal(g.catalog.updates.topics, 0)
 })
+
+t.test('a 2026 request after shutdown began gets 503 with Retry-After, not a 500', async (t) => {
+  const { modern, url } = await gateway(t)
+  await modern.close()
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } } }),
+  })
+  t.equal(res.status, 503)
+  t.equal(res.headers.get('retry-after'), '5')
+  t.match(await res.json(), { error: { message: /shutting down/ } })
+})
