@@ -11,6 +11,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { toNodeHandler } from '@modelcontextprotocol/node'
 import { createMcpHandler, type AuthInfo } from '@modelcontextprotocol/server'
 import env from '../../plugins/env.js'
+import scopeChallenge from '../../plugins/scope-challenge.js'
 import { proxyTrust } from '../../src/config.js'
 import timeouts from '../../plugins/timeouts.js'
 import lifecycle from '../../plugins/lifecycle.js'
@@ -88,6 +89,7 @@ async function app (fastify: FastifyInstance, opts: { env: Record<string, string
     await api.register(cors)
     await api.register(auth)
     await api.register(rateLimit)
+    await api.register(scopeChallenge)
     await api.register(fp(sdkHandler, { name: 'sdk-handler', encapsulate: true }))
   })
 }
