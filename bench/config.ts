@@ -1,5 +1,6 @@
 // What the bench runs with: load shape, the API key, and the environment both servers get.
 // Every knob a reader may want to turn is an environment variable of `npm run bench`.
+import { randomBytes } from 'node:crypto'
 import { SANDBOX_TOKEN } from '../sandbox/github-standin.js'
 
 export function positiveInt (name: string, fallback: number): number {
@@ -71,6 +72,8 @@ export const API_KEY = 'bench-key-0123456789abcdef0123456789'
  */
 const LIMITS = { RATE_LIMIT_MAX: '1000000', RATE_LIMIT_WINDOW_MS: '1000' }
 
+const REQUEST_STATE_KEY = randomBytes(32).toString('base64')
+
 export function serverEnv (githubUrl: string, stateless: boolean): Record<string, string> {
   return {
     NODE_ENV: 'production',
@@ -78,6 +81,8 @@ export function serverEnv (githubUrl: string, stateless: boolean): Record<string
     GITHUB_TOKEN: SANDBOX_TOKEN,
     GITHUB_API_URL: githubUrl,
     AUTH_KEYS: API_KEY,
+    // As in production: one sealing key for every replica (and no start-up warning in the output).
+    REQUEST_STATE_KEY: REQUEST_STATE_KEY,
     MCP_STATELESS: String(stateless),
     MAX_SESSIONS: '1000000',
     MAX_SESSIONS_PER_KEY: '1000000',
