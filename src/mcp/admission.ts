@@ -6,7 +6,7 @@ import type { Catalog } from './catalog.js'
 import type { Confirmations } from './confirmation.js'
 import { routeDirectly } from './sdk-internals.js'
 import type { Caller, Logger, ToolCallEvent } from './session-context.js'
-import { createSessionServer } from './session-server.js'
+import { createSessionServer, type Era } from './session-server.js'
 import type { Session, SessionStore } from './session-store.js'
 import { FastifyTransport } from './transport.js'
 
@@ -48,11 +48,8 @@ export class SessionAdmission {
     const transport = new FastifyTransport(sessionId)
     // The audit line ('tool call') carries the key name itself; the child adds the session.
     const logger = sessionId ? this.opts.logger.child({ sessionId }) : this.opts.logger
-    const server = createSessionServer(this.opts.catalog, {
-      keyName: caller.name, keyId: caller.id, access: caller.access, logger, onToolCall: this.opts.onToolCall,
-      // A throwaway (stateless) server has no GET stream to send updates on.
-      subscriptions: sessionId !== undefined && this.opts.subscriptions === true,
-    }, 'legacy', this.opts.confirmations)
+    // A throwaway (stateless) server has no GET stream to send updates on.
+    const server = this.server(caller, logger, sessionId !== undefined, 'legacy')
     await server.connect(transport)
     routeDirectly(server, transport)
     return { server, transport }
@@ -63,10 +60,14 @@ export class SessionAdmission {
    * entry connects it, modern.ts). Resource updates reach it through subscriptions/listen.
    */
   modernServer (caller: Caller): Server {
+    return this.server(caller, this.opts.logger, true, 'modern')
+  }
+
+  private server (caller: Caller, logger: Logger, mayPublish: boolean, era: Era): Server {
     return createSessionServer(this.opts.catalog, {
-      keyName: caller.name, keyId: caller.id, access: caller.access, logger: this.opts.logger, onToolCall: this.opts.onToolCall,
-      subscriptions: this.opts.subscriptions === true,
-    }, 'modern', this.opts.confirmations)
+      keyName: caller.name, keyId: caller.id, access: caller.access, logger, onToolCall: this.opts.onToolCall,
+      subscriptions: mayPublish && this.opts.subscriptions === true,
+    }, era, this.opts.confirmations)
   }
 
   /** Null when `caller` may open one more session now. */

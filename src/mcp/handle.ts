@@ -4,8 +4,6 @@
 import type { Server, ServerContext } from '@modelcontextprotocol/server'
 import type * as z from 'zod/v4'
 
-export type RequestExtra = ServerContext
-
 export function handle<P extends z.ZodType> (
   server: Server, method: string, params: P, handler: (params: z.infer<P>, ctx: ServerContext) => unknown,
 ): void {

@@ -1,5 +1,6 @@
-// POST /mcp: one JSON-RPC message (or a pre-2025-06-18 batch), checked, then handed to the
-// caller's session, to a new session (initialize), or to a throwaway server (stateless mode).
+// POST /mcp: a 2026-07-28 request goes to the SDK's per-request entry (modern.ts); a 2025 one (one
+// JSON-RPC message, or a pre-2025-06-18 batch) is checked, then handed to the caller's session,
+// to a new session (initialize), or to a throwaway server (stateless mode).
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { JSONRPCMessage } from '@modelcontextprotocol/server'
 import type { PassThrough } from 'node:stream'

@@ -81,10 +81,11 @@ export async function callTool (
   }
   if (target !== null && !ctx.access.reaches(target)) return finish('refused', failure(ctx.access.refuseTarget(target)))
 
+  // The same caller, tool and arguments: what a confirmation is bound to and a shared run is keyed by.
+  const call = `${session.keyId ?? session.keyName}\0${name}\0${JSON.stringify(args)}`
   const question = ask === undefined ? undefined : tool.spec.needsConfirmation?.(args)
   if (ask !== undefined && question !== undefined) {
-    // The same caller, tool and arguments: the answer is bound to exactly this call.
-    const verdict = await ask(`${session.keyId ?? session.keyName}\0${name}\0${JSON.stringify(args)}`, question)
+    const verdict = await ask(call, question)
     // Not audited yet: the call is audited once, when it ends (confirmed and run, or not).
     if (typeof verdict !== 'string') return verdict
     if (verdict !== 'confirmed') return finish('declined', notDone(verdict, question))
@@ -92,7 +93,7 @@ export async function callTool (
 
   const readOnly = tool.spec.hints.readOnlyHint === true
   // The same text means the same arguments; a different key order only misses a share.
-  const shareKey = readOnly && ctx.tracksProgress !== true ? `${session.keyId ?? session.keyName}\0${name}\0${JSON.stringify(args)}` : undefined
+  const shareKey = readOnly && ctx.tracksProgress !== true ? call : undefined
   try {
     shared = shareKey !== undefined && catalog.shared.inFlight(shareKey)
     const out = shareKey !== undefined
