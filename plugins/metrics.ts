@@ -67,6 +67,10 @@ function githubMetrics (registry: Registry, stats: () => GitHubStats) {
     collect () { this.reset(); this.inc(stats().coalesced) }
   })
   new Counter({
+    name: 'gateway_github_searches_shared_total', help: 'Searches that joined an identical search waiting for the search budget or in flight', registers,
+    collect () { this.reset(); this.inc(stats().searchesShared) }
+  })
+  new Counter({
     name: 'gateway_github_held_total', help: 'Calls answered locally while GitHub\'s quota was spent or GitHub asked for a pause (no request sent)', registers,
     collect () { this.reset(); this.inc(stats().held) }
   })

@@ -50,6 +50,7 @@ t.test('tool calls, GitHub statuses, quota and ETag hits', async (t) => {
   const after = (await app.inject({ method: 'GET', url: '/metrics' })).body
   t.match(after, /gateway_tool_calls_shared_total\{tool="get_issue"\} 2/, 'two joined the first one\'s run')
   t.match(text, /gateway_github_coalesced_total 0/)
+  t.match(text, /gateway_github_searches_shared_total 0/)
   t.match(text, /gateway_github_held_total 0/)
   t.match(text, /gateway_github_quota_remaining \d+/)
 })

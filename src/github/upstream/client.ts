@@ -21,6 +21,7 @@ import { perCallAuth } from './credential.js'
 import { AnswerResponse } from './octokit-response.js'
 import type { GitHubAppCredential } from './app-auth.js'
 import { newUpstreamStats, withUpstreamStats, type UpstreamStats } from './upstream-stats.js'
+import { shareSearches, type SharedSearchStats } from './shared-searches.js'
 
 // requestPolicy first: the first plugin's hooks are innermost, so the others see its verdicts.
 const GatewayOctokit = Octokit.plugin(requestPolicy, retry, throttling)
@@ -54,7 +55,7 @@ export interface GitHubClientOptions {
   freshness?: Freshness
 }
 
-export type GitHubStats = EtagStats & UpstreamStats & CoalesceStats & HoldStats
+export type GitHubStats = EtagStats & UpstreamStats & CoalesceStats & HoldStats & SharedSearchStats
 
 export interface GitHubClient {
   api: GitHubApi
@@ -146,12 +147,19 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
     budgets.release({ method: options.method, url: options.url }, error)
     throw budgets.translate(error)
   })
+  // Outermost of all: identical searches share one trip through the budgets.
+  const shared: SharedSearchStats = { searchesShared: 0 }
+  const searches = shareSearches(api, shared)
 
   let closing: Promise<void> | undefined
   return {
     api,
-    stats: () => ({ ...cache.stats(), ...upstream, ...reads, ...holds }),
-    invalidate: (prefixes) => { cache.invalidate(prefixes); coalesced.forget(prefixes) },
+    stats: () => ({ ...cache.stats(), ...upstream, ...reads, ...holds, ...shared }),
+    invalidate: (prefixes) => {
+      cache.invalidate(prefixes)
+      coalesced.forget(prefixes)
+      if (prefixes.some((p) => p.startsWith('/search') || '/search/'.startsWith(p))) searches.forget()
+    },
     close: () => (closing ??= (async () => { // idempotent: shutdown paths may overlap
       await Promise.all([budgets.close(), agent.close()])
     })()),

@@ -1,7 +1,7 @@
 // The budgets' windows slide, as GitHub counts: a slot comes back one window (plus the margin)
 // after the request that spent it went out, never at a window boundary. Driven on a hand-turned
 // clock, so no test waits for a window to pass.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { createBudgets, GITHUB_BUDGETS, type BudgetClock, type BudgetLimits } from '../../../src/github/upstream/budgets.js'
 import { BudgetExhaustedError } from '../../../src/github/upstream/budget-errors.js'
 
@@ -39,7 +39,7 @@ function quiet<T> (p: Promise<T>): Promise<T> {
 /** Bottleneck hands jobs on asynchronously: let it. */
 const settle = async () => { for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 2)) }
 
-function setUp (t: Tap.Test, windows: Partial<BudgetLimits>) {
+function setUp (t: Test, windows: Partial<BudgetLimits>) {
   const clock = new HandClock()
   const budgets = createBudgets({ ...GITHUB_BUDGETS, marginMs: 0, ...windows }, clock)
   let closed: Promise<void> | undefined
