@@ -4,7 +4,8 @@
 // identical one (same credential, URL and Accept) waiting for the budget or in flight joins it
 // instead: the answer it gets was asked for after it arrived or while it was in flight, as with
 // single-flight reads (coalesce.ts), which work below the budgets and cannot see the queue.
-// A write, or a webhook saying issues changed, stops later searches from joining earlier ones.
+// A write, or a webhook saying issues changed, stops later searches from joining one already
+// sent; one still waiting for the budget goes out after the change, so joining it stays right.
 import type { Octokit } from '@octokit/rest'
 import type { EndpointDefaults, OctokitResponse, RequestParameters } from '@octokit/types'
 import { Credential } from '../../auth/credential.js'
@@ -12,6 +13,8 @@ import { abortError } from './coalesce.js'
 
 interface Search {
   done: Promise<OctokitResponse<unknown>>
+  /** Past the budgets and on its way to GitHub (its answer may predate a later change). */
+  sent: boolean
   /** Callers still waiting; when the last one leaves, the search is cancelled. */
   waiting: number
   controller: AbortController
@@ -19,7 +22,8 @@ interface Search {
 
 export interface SharedSearchStats { searchesShared: number }
 
-type Options = Required<EndpointDefaults> & { request?: RequestParameters['request'] & { signal?: AbortSignal, credential?: unknown } }
+type Fetch = (url: string, init: unknown) => Promise<unknown>
+type Options = Required<EndpointDefaults> & { request?: RequestParameters['request'] & { signal?: AbortSignal, credential?: unknown, fetch?: Fetch } }
 
 /** Who asks: the caller's own credential (by its id, a digest: never the secret), or the service's. */
 const whose = (credential: unknown): string => credential instanceof Credential ? `user:${credential.id}` : 'service'
@@ -27,7 +31,7 @@ const whose = (credential: unknown): string => credential instanceof Credential 
 /** Installs the sharing on `api` (outermost, so a shared search is one trip through the budgets). */
 export function shareSearches (api: Octokit, stats: SharedSearchStats): { forget (): void } {
   const searches = new Map<string, Search>()
-  const forget = () => { searches.clear() }
+  const forget = () => { for (const [key, search] of searches) if (search.sent) searches.delete(key) }
 
   api.hook.wrap('request', async (request, options: Options) => {
     if (options.method !== 'GET' || !String(options.url).startsWith('/search/')) {
@@ -35,7 +39,7 @@ export function shareSearches (api: Octokit, stats: SharedSearchStats): { forget
       try {
         return await request(options)
       } finally {
-        forget() // whatever the write changed, a search asked after it must not join one asked before
+        forget() // a search asked after the write must not join one sent before it
       }
     }
     const signal = options.request?.signal
@@ -46,8 +50,15 @@ export function shareSearches (api: Octokit, stats: SharedSearchStats): { forget
     if (search === undefined) {
       // The shared search carries its own signal: one caller leaving must not fail the others.
       const controller = new AbortController()
-      const done = request({ ...options, request: { ...options.request, signal: controller.signal } }) as Promise<OctokitResponse<unknown>>
-      const started: Search = { done, waiting: 0, controller }
+      const send = options.request?.fetch
+      if (send === undefined) throw new Error('shareSearches: the client has no request.fetch')
+      let sent = false
+      // The fetch runs once the budgets let the search go: from then on, it is sent.
+      const fetch: Fetch = (url, init) => { sent = true; return send(url, init) }
+      // In place: the hooks inside were bound to this very options object (before-after-hook).
+      options.request = { ...options.request, signal: controller.signal, fetch }
+      const done = request(options) as Promise<OctokitResponse<unknown>>
+      const started: Search = { done, get sent () { return sent }, waiting: 0, controller }
       searches.set(key, started)
       const land = () => { if (searches.get(key) === started) searches.delete(key) }
       done.then(land, land)

@@ -1,18 +1,18 @@
 // Identical searches share one search-budget slot: a search that finds the same one (same
-// credential, URL, Accept) waiting for the budget or in flight joins it; a write in between, or
-// another credential, keeps them apart; one caller leaving does not fail the others.
+// credential, URL, Accept) waiting for the budget or in flight joins it; a write after it was
+// sent, or another credential, keeps them apart; one caller leaving does not fail the others.
 import t, { type Test } from 'tap'
 import { startGitHubStandin } from '../../../sandbox/github-standin.js'
-import { createGitHubClient } from '../../../src/github/upstream/client.js'
+import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from '../../../src/github/upstream/client.js'
 import { Credential } from '../../../src/auth/credential.js'
 import { memoryLogger } from '../harness.js'
 
 const MINUTE = [{ limit: 1, ms: 60_000 }]
 
-async function setUp (t: Test) {
+async function setUp (t: Test, opts: Partial<GitHubClientOptions> = {}) {
   const standin = await startGitHubStandin()
   t.teardown(() => standin.close())
-  const github = createGitHubClient({ token: 'sandbox-token', baseUrl: standin.url, logger: memoryLogger([]), budgets: { search: MINUTE }, retryBaseMs: 5 })
+  const github = createGitHubClient({ token: 'sandbox-token', baseUrl: standin.url, logger: memoryLogger([]), budgets: { search: MINUTE }, retryBaseMs: 5, ...opts })
   let closed: Promise<void> | undefined
   const close = () => (closed ??= github.close())
   t.teardown(close)
@@ -45,25 +45,48 @@ t.test('identical searches waiting for the budget share its one queued slot', as
   t.same(waiting.map((w) => w.settled), ['ClientClosedError', 'ClientClosedError', 'ClientClosedError'])
 })
 
-t.test('a write in between, or another credential, keeps identical searches apart', async (t) => {
+const edit = (github: GitHubClient) =>
+  github.api.rest.issues.update({ owner: 'octo-org', repo: 'widgets', issue_number: 2, title: 'edited' })
+
+t.test('a search still waiting for the budget is joined after a write: it goes out after it', async (t) => {
   const { github, standin, search } = await setUp(t)
   await search('crash repo:octo-org/widgets').done
   const before = search('flaky repo:octo-org/widgets')
-  await github.api.rest.issues.update({ owner: 'octo-org', repo: 'widgets', issue_number: 2, title: 'edited' })
-  const after = search('flaky repo:octo-org/widgets')
-  await after.done
-  t.equal(after.settled, 'BudgetExhaustedError', 'asked after the write: it did not join the search asked before')
-  const someoneElse = search('flaky repo:octo-org/widgets', { credential: new Credential('another-token') })
-  await someoneElse.done
-  t.equal(someoneElse.settled, 'BudgetExhaustedError', 'another credential does not join it either')
-  t.equal(before.settled, undefined, 'the first still waits for its slot')
-  t.equal(github.stats().searchesShared, 0)
+  await edit(github)
   t.ok(standin.requests.some((r) => r.method === 'PATCH'))
+  const after = search('flaky repo:octo-org/widgets')
+  await until(() => github.stats().searchesShared === 1)
+  t.same([before.settled, after.settled], [undefined, undefined], 'both wait for the one slot')
 })
 
-t.test('a caller that leaves gets its cancellation; the others keep waiting', async (t) => {
+t.test('a search already sent is not joined after a write: its answer may predate it', async (t) => {
+  const { github, standin, search, searchesSent } = await setUp(t, { budgets: { search: [{ limit: 2, ms: 60_000 }] }, requestTimeoutMs: 1000 })
+  standin.breakNext({ method: 'GET', path: /^\/search\// }, { kind: 'hang', when: 'before-headers' })
+  const sent = search('flaky repo:octo-org/widgets')
+  await until(() => searchesSent() === 1) // at GitHub, its answer not yet back
+  await edit(github)
+  const after = search('flaky repo:octo-org/widgets')
+  await after.done
+  t.equal(after.settled, 'ok', 'asked after the write: a search of its own')
+  t.equal(github.stats().searchesShared, 0)
+  await sent.done
+  t.not(sent.settled, 'ok', 'the one sent before timed out')
+})
+
+t.test('another credential does not join', async (t) => {
   const { github, search } = await setUp(t)
   await search('crash repo:octo-org/widgets').done
+  const service = search('flaky repo:octo-org/widgets')
+  const someoneElse = search('flaky repo:octo-org/widgets', { credential: new Credential('another-token') })
+  await someoneElse.done
+  t.equal(someoneElse.settled, 'BudgetExhaustedError', 'refused: the queue holds the service\'s search, which it may not join')
+  t.equal(service.settled, undefined)
+  t.equal(github.stats().searchesShared, 0)
+})
+
+t.test('a caller that leaves gets its cancellation; the others get the answer', async (t) => {
+  const { github, standin, search } = await setUp(t)
+  standin.setLatency(300)
   const leaving = new AbortController()
   const first = search('flaky repo:octo-org/widgets', { signal: leaving.signal })
   const staying = search('flaky repo:octo-org/widgets', { signal: new AbortController().signal })
@@ -71,5 +94,22 @@ t.test('a caller that leaves gets its cancellation; the others keep waiting', as
   leaving.abort()
   await first.done
   t.equal(first.settled, 'AbortError')
-  t.equal(staying.settled, undefined, 'the other caller still waits for the shared search')
+  await staying.done
+  t.equal(staying.settled, 'ok', 'the shared search went on without the caller that left')
+})
+
+t.test('when every caller has left, the shared search is cancelled and no longer joined', async (t) => {
+  const { github, standin, search, searchesSent } = await setUp(t, { budgets: { search: [{ limit: 2, ms: 60_000 }] } })
+  standin.setLatency(300)
+  const callers = [new AbortController(), new AbortController()]
+  const searches = callers.map((c) => search('flaky repo:octo-org/widgets', { signal: c.signal }))
+  await until(() => github.stats().searchesShared === 1)
+  for (const c of callers) c.abort()
+  await Promise.all(searches.map((s) => s.done))
+  t.same(searches.map((s) => s.settled), ['AbortError', 'AbortError'])
+  const again = search('flaky repo:octo-org/widgets')
+  await again.done
+  t.equal(again.settled, 'ok', 'a search of its own, not the cancelled one')
+  t.equal(github.stats().searchesShared, 1)
+  t.equal(searchesSent(), 1, 'the cancelled search never got its answer logged; the new one did')
 })
