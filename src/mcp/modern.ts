@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import {
-  classifyInboundRequest, createMcpHandler, InMemoryServerEventBus,
+  classifyInboundRequest, createMcpHandler, InMemoryServerEventBus, PROTOCOL_VERSION_META_KEY,
   type AuthInfo, type InboundClassificationOutcome, type InboundModernRoute, type McpHttpHandler, type Server,
 } from '@modelcontextprotocol/server'
 import type { Catalog } from './catalog.js'
@@ -26,13 +26,36 @@ export interface ModernOptions {
   maxListeners: number
 }
 
+// The first revision with the per-request envelope: a version header at or past it names 2026.
+export const FIRST_MODERN_VERSION = '2026-07-28'
+const NO_CLAIM: InboundClassificationOutcome = { kind: 'legacy', reason: 'no-claim' }
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+/** HTTP's optional whitespace (space, tab) around a header value, as the SDK strips it. */
+const ows = (v: string) => v.replace(/^[ \t]+|[ \t]+$/g, '')
+
+/**
+ * A message the SDK's classifier can only call 2025: one request or notification whose params
+ * carry no envelope claim (the reserved protocol-version `_meta` key), sent without a 2026
+ * version header. Most 2025 traffic; answering it here saves the SDK's schema checks, which the
+ * 2025 path repeats on the message anyway (and refuses a malformed one there, with the same 400
+ * and -32600). test/mcp/modern.test.ts checks the two agree.
+ */
+export function plainlyLegacy (body: unknown, versionHeader: string | undefined): boolean {
+  if (!isObject(body) || typeof body.method !== 'string' || 'result' in body || 'error' in body) return false
+  if (versionHeader !== undefined && ows(versionHeader) >= FIRST_MODERN_VERSION) return false
+  const meta = isObject(body.params) ? body.params._meta : undefined
+  return !(isObject(meta) && PROTOCOL_VERSION_META_KEY in meta)
+}
+
 /** How a POST is routed: the 2025 path, the 2026 path, or a refusal the SDK's ladder already wrote. */
 export function classify (request: FastifyRequest): InboundClassificationOutcome {
   const h = request.headers
+  const version = header(h['mcp-protocol-version'])
+  if (plainlyLegacy(request.body, version)) return NO_CLAIM
   return classifyInboundRequest({
     httpMethod: 'POST',
     body: request.body,
-    protocolVersionHeader: header(h['mcp-protocol-version']),
+    protocolVersionHeader: version,
     mcpMethodHeader: header(h['mcp-method']),
     mcpNameHeader: header(h['mcp-name']),
   })

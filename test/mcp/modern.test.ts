@@ -1,16 +1,19 @@
 // ModernEra's subscriptions/listen streams on their own: the bridge from the catalog's update bus
 // to the SDK's (one watch per resource however many streams name it, released with the last),
 // the bounds on streams and on resources per stream, a client that leaves before its request is
-// served, and close(). A bare Fastify route stands in for POST /mcp (the whole gateway, with
-// webhooks and two replicas, is test/github/webhooks/listen.test.ts).
+// served, and close(); and the 2025 fast path's agreement with the SDK classifier. A bare Fastify
+// route stands in for POST /mcp (the whole gateway, with webhooks and two replicas, is
+// test/github/webhooks/listen.test.ts).
 import t, { type Test } from 'tap'
 import { once } from 'node:events'
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify'
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client'
+import { classifyInboundRequest, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/server'
 import { memoryLogger, ROOMY_BUDGETS } from '../github/harness.js'
 import { createGitHubDomain } from '../../src/github/index.js'
 import { changeOf } from '../../src/github/webhooks/events.js'
-import { classify, ModernEra } from '../../src/mcp/modern.js'
+import { classify, ModernEra, plainlyLegacy } from '../../src/mcp/modern.js'
+import { parseMessages } from '../../src/mcp/http.js'
 import { createSessionServer } from '../../src/mcp/session-server.js'
 import { MAX_SUBSCRIPTIONS } from '../../src/mcp/subscriptions.js'
 import { FULL_ACCESS } from '../../src/auth/access.js'
@@ -216,4 +219,46 @@ t.test('a 2026 request after shutdown began gets 503 with Retry-After, not a 500
   t.equal(res.status, 503)
   t.equal(res.headers.get('retry-after'), '5')
   t.match(await res.json(), { error: { message: /shutting down/ } })
+})
+
+t.test('the 2025 fast path agrees with the SDK classifier wherever it answers', async (t) => {
+  const claim = (v: unknown) => ({ _meta: { [PROTOCOL_VERSION_META_KEY]: v } })
+  const bodies: Record<string, unknown> = {
+    'tools/call': { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_issue', arguments: {} } },
+    'with _meta, no claim': { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { progressToken: 1 } } },
+    notification: { jsonrpc: '2.0', method: 'notifications/initialized' },
+    initialize: { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } } },
+    '2026 request': { jsonrpc: '2.0', id: 1, method: 'tools/list', params: claim('2026-07-28') },
+    'claim not a string': { jsonrpc: '2.0', id: 1, method: 'tools/list', params: claim(7) },
+    'claim outside _meta': { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { [PROTOCOL_VERSION_META_KEY]: '2026-07-28' } },
+    '_meta an array': { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: [] } },
+    'params an array': { jsonrpc: '2.0', id: 1, method: 'tools/list', params: [] },
+    'jsonrpc 1.0': { jsonrpc: '1.0', id: 1, method: 'tools/list' },
+    'no jsonrpc': { id: 1, method: 'tools/list' },
+    'id null': { jsonrpc: '2.0', id: null, method: 'tools/list' },
+    'id an object': { jsonrpc: '2.0', id: {}, method: 'tools/list' },
+    'method a number': { jsonrpc: '2.0', id: 1, method: 7 },
+    'method and result': { jsonrpc: '2.0', id: 1, method: 'x', result: {} },
+    result: { jsonrpc: '2.0', id: 1, result: {} },
+    error: { jsonrpc: '2.0', id: 1, error: { code: 1, message: 'm' } },
+    batch: [{ jsonrpc: '2.0', id: 1, method: 'tools/list' }],
+    null: null,
+    text: 'tools/list',
+  }
+  const headers = [undefined, '2025-11-25', ' 2025-06-18\t', '2026-07-28', ' 2026-07-28 ', '2027-01-01', 'nonsense', '']
+  let fast = 0
+  for (const [name, body] of Object.entries(bodies)) {
+    for (const version of headers) {
+      if (!plainlyLegacy(body, version)) continue
+      fast++
+      const sdk = classifyInboundRequest({ httpMethod: 'POST', body, protocolVersionHeader: version })
+      const label = `${name} with ${JSON.stringify(version)}`
+      if (sdk.kind === 'legacy') continue
+      // Only a body that is no JSON-RPC message may differ: the SDK refuses it, and so does the 2025 path.
+      t.equal(sdk.kind === 'reject' && sdk.httpStatus === 400 && sdk.code === -32600, true, `${label}: the SDK calls it ${sdk.kind}`)
+      t.equal(parseMessages(body).ok, false, `${label}: the 2025 path refuses it too`)
+    }
+  }
+  t.ok(plainlyLegacy(bodies['tools/call'], '2025-11-25') && plainlyLegacy(bodies.initialize, undefined), 'ordinary 2025 traffic takes the fast path')
+  t.ok(fast > 40, `${fast} cases compared`)
 })
