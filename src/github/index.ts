@@ -38,9 +38,10 @@ export interface GitHubDomain {
   close (): Promise<void>
   stats (): GitHubStats
   /**
-   * What a verified webhook delivery changed, on this replica: updates the cached answers its
-   * objects describe, marks the other stale ones for revalidation and unregisters the reads and tool runs in flight (a call from now on never joins one that began
-   * before the change), notes the live hook, and tells the subscribed sessions. Returns how many sessions were told.
+   * What a verified webhook delivery changed, on this replica: notes the live hook, updates the
+   * cached answers its objects describe, marks the other stale ones for revalidation, unregisters
+   * the reads and tool runs in flight (a call from now on never joins one that began before the
+   * change), and tells the subscribed sessions. Returns how many sessions were told.
    */
   apply (change: Change): number
   /** Who a user credential belongs to (GET /user through the one Octokit): for OAuth sign-in. */

@@ -109,18 +109,11 @@ export class EtagCache {
   }
 
   /**
-   * Every entry whose path starts with one of the (lower-cased) prefixes must be asked about again
-   * before it is served: it keeps its ETag, so GitHub answers 304 (no quota) where nothing changed
-   * and 200 where something did. Dropping it instead would turn every one of those into a 200.
-   */
-  invalidate (prefixes: readonly string[]): void {
-    this.apply((path) => prefixes.some((p) => path.startsWith(p)))
-  }
-
-  /**
-   * A change touching the entries whose path `touches` accepts: each is marked stale (as
-   * `invalidate`), or, with `patch`, whatever its verdict says. A patched entry is set again, so
-   * its size is counted anew (and it is dropped if it no longer fits).
+   * A change: every entry whose path `touches` accepts must be asked about again before it is
+   * served (it keeps its ETag, so GitHub answers 304, no quota, where nothing changed and 200 where
+   * something did; dropping it instead would turn every one of those into a 200), unless `patch`
+   * gives another verdict. A patched entry is set again, so its size is counted anew (and it is
+   * dropped if it no longer fits).
    */
   apply (touches: (path: string) => boolean, patch?: (entry: Entry) => Verdict): void {
     this.changes.push({ generation: ++this.generation, touches })

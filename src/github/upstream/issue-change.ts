@@ -36,13 +36,15 @@ export interface CacheChange {
   issue?: IssueChange
 }
 
-/** Actions after which the issue is listed where it was (lists sorted by creation), if it was. */
-const IN_PLACE = new Set([
+/** `issues` actions after which the issue is listed where it was (lists sorted by creation), if it was. */
+const ISSUE_IN_PLACE = [
   'edited', 'labeled', 'unlabeled', 'assigned', 'unassigned', 'milestoned', 'demilestoned', 'locked', 'unlocked',
-  'pinned', 'unpinned', 'typed', 'untyped', 'comment_created', 'comment_edited', 'comment_deleted', 'write',
-])
+  'pinned', 'unpinned', 'typed', 'untyped',
+]
+/** Those, a comment's, and a write that sends no state. */
+const IN_PLACE = new Set([...ISSUE_IN_PLACE, 'comment_created', 'comment_edited', 'comment_deleted', 'write'])
 /** `issues` actions that leave the issue's comments as they were. */
-const COMMENTS_KEPT = new Set([...IN_PLACE, 'opened', 'closed', 'reopened'].filter((a) => !a.startsWith('comment_') && a !== 'write'))
+const COMMENTS_KEPT = new Set([...ISSUE_IN_PLACE, 'opened', 'closed', 'reopened'])
 
 /** The issue no longer exists here: every answer about it is stale. */
 export const isGone = (action: string) => action === 'deleted' || action === 'transferred'

@@ -74,6 +74,7 @@ export class ChangeBroadcast {
   private readonly subscriber?: Redis
   private closing = false
   private warned = false
+  private warnedUnsigned = false
   /** Resolves once this replica hears the channel (at once without Redis). */
   readonly listening: Promise<void>
 
@@ -101,7 +102,13 @@ export class ChangeBroadcast {
       const message = readMessage(raw, this.key)
       if (message === null) return opts.log.warn({ channel }, 'webhooks: ignored a malformed message on the update channel')
       if (message.origin === this.origin) return
-      if (message.unsigned) opts.log.warn({ channel }, 'webhooks: ignored the issue objects of a message not signed with the webhook secret')
+      // Once until a signed one arrives: replicas with different secrets would otherwise log every change.
+      if (message.unsigned) {
+        if (!this.warnedUnsigned) opts.log.warn({ channel }, 'webhooks: ignored the issue objects of a message not signed with this replica\'s webhook secret')
+        this.warnedUnsigned = true
+      } else if (message.change.issue !== undefined) {
+        this.warnedUnsigned = false
+      }
       this.applySafely(message.change)
     })
     this.listening = new Promise((resolve) => {

@@ -90,6 +90,19 @@ t.test('with a live hook, a change on GitHub is served from its delivery: the ne
   await deliver(gw.app, { event: 'issues', payload: { action: 'edited', issue: { ...now, title: 'Edited in the same second' }, repository: repository() } })
   t.match((await gw.call('get_issue', ISSUE)).data, { title: 'Support custom themes via CSS variables (and tokens)' })
   t.equal(github.usage().requests, reads + 1, 'the same second: revalidated with GitHub')
+
+  // An issue nobody read: its delivery creates no cached answer; the first read asks GitHub.
+  const entries = gw.app.github.stats().etagEntries
+  const unread = github.state.repos[0].issues.find((i) => i.number === 2)!
+  const before = structuredClone(unread)
+  unread.title = 'Add dark mode to the widget gallery (and the editor)'
+  unread.updated_at = at(1)
+  github.announceIssueChange('octo-org', 'widgets', before)
+  await github.webhooksIdle()
+  t.equal(gw.app.github.stats().etagEntries, entries, 'no entry made from the delivery')
+  const asked = github.usage().requests
+  t.match((await gw.call('get_issue', { ...ISSUE, issue_number: 2 })).data, { title: 'Add dark mode to the widget gallery (and the editor)' })
+  t.equal(github.usage().requests, asked + 1)
 })
 
 t.test('a delivery to one replica updates the other replica\'s cached answers through Redis', async (t) => {
