@@ -38,7 +38,7 @@ async function webhooks (app: FastifyInstance) {
   const log = app.log.child({ component: 'webhooks' })
   const redis = app.rateLimitStore.redis
   const deliveries = new Deliveries({ redis, prefix, ttlMs: DELIVERY_TTL_MS, max: DELIVERIES_IN_PROCESS, log })
-  const broadcast = new ChangeBroadcast({ redis, channel: `${prefix}changes`, apply: (change) => app.github.apply(change), log })
+  const broadcast = new ChangeBroadcast({ redis, channel: `${prefix}changes`, secret, apply: (change) => app.github.apply(change), log })
   app.decorate('webhooks', { listening: broadcast.listening })
   app.addHook('onClose', async () => { await broadcast.close() })
   const count = (event: string, outcome: string) => app.metrics.webhookDeliveries.inc({ event: KNOWN_EVENTS.has(event) ? event : 'other', outcome })

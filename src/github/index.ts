@@ -38,9 +38,10 @@ export interface GitHubDomain {
   close (): Promise<void>
   stats (): GitHubStats
   /**
-   * What a verified webhook delivery changed, on this replica: marks the stale cached answers for revalidation and
-   * unregisters the reads and tool runs in flight (a call from now on never joins one that began
-   * before the change), notes the live hook, and tells the subscribed sessions. Returns how many sessions were told.
+   * What a verified webhook delivery changed, on this replica: notes the live hook, updates the
+   * cached answers its objects describe, marks the other stale ones for revalidation, unregisters
+   * the reads and tool runs in flight (a call from now on never joins one that began before the
+   * change), and tells the subscribed sessions. Returns how many sessions were told.
    */
   apply (change: Change): number
   /** Who a user credential belongs to (GET /user through the one Octokit): for OAuth sign-in. */
@@ -73,11 +74,12 @@ export function createGitHubDomain (opts: GitHubDomainOptions, client?: GitHubCl
     stats: gh.stats,
     viewer,
     apply (change) {
-      gh.invalidate(change.stale)
+      // Heard first: answers the change updates are stamped as checked now, within this run of the hook.
+      if (change.live !== null) freshness?.heard(change.live, change.partialHook === undefined ? undefined : { partialHook: change.partialHook })
+      gh.apply({ stale: change.stale, ...(change.issue === undefined ? {} : { issue: change.issue }) })
       // Tool runs in flight may have read what changed: later calls start their own (as after a write).
       if (change.stale.length > 0) catalog.shared.forgetInFlight()
       for (const part of parts) part.invalidate?.(change.stale)
-      if (change.live !== null) freshness?.heard(change.live, change.partialHook === undefined ? undefined : { partialHook: change.partialHook })
       return catalog.updates.publish(change.topics)
     },
   }

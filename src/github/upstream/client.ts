@@ -13,6 +13,8 @@ import { createBudgets, GITHUB_BUDGETS, type BudgetLimits } from './budgets.js'
 import { abortError, withCoalescedReads, type CoalesceStats } from './coalesce.js'
 import { apiPath, withConditionalRequests } from './conditional.js'
 import { EtagCache, type EtagStats } from './etag-cache.js'
+import { affected, type CacheChange } from './issue-change.js'
+import { applyChange } from './patch-rules.js'
 import type { Freshness } from './freshness.js'
 import { agentFetch, createAgent, type SnapshotFetch, type UpstreamInit } from './pool.js'
 import { withQuotaHold, type HoldStats } from './quota-hold.js'
@@ -61,10 +63,11 @@ export interface GitHubClient {
   api: GitHubApi
   stats (): GitHubStats
   /**
-   * A webhook said these (lower-cased) API path prefixes changed: marks their cached answers for revalidation, and
-   * unregisters their reads in flight, so a read from now on never joins one that started before.
+   * A webhook said what changed: updates the cached answers it describes whole, marks the others it
+   * touches for revalidation, and unregisters their reads in flight, so a read from now on never
+   * joins one that started before.
    */
-  invalidate (prefixes: readonly string[]): void
+  apply (change: CacheChange): void
   close (): Promise<void>
 }
 
@@ -108,12 +111,15 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   const holds: HoldStats = { held: 0 }
   const retryBase = opts.retryBaseMs ?? 1000
   const pathOf = (url: string) => apiPath(url, baseUrl)
+  const { freshness } = opts
+  // Patched answers are stamped by the clock freshness reads (conditional.ts stamps reads by it too).
+  const clock = freshness === undefined ? Date.now : () => freshness.now()
   // Innermost first: the pool, what GitHub answered (for metrics), holding calls while GitHub
   // says no, the ETag cache, single-flight.
   const answers = withUpstreamStats(agentFetch(agent, opts.maxResponseBytes ?? 16 * 1024 * 1024), upstream)
   const hold = withQuotaHold(answers, upstream, holds, pathOf)
   const coalesced = withCoalescedReads(
-    withConditionalRequests(hold.fetch, cache, baseUrl, opts.freshness),
+    withConditionalRequests(hold.fetch, cache, baseUrl, freshness),
     (url, init) => cache.key(init.headers?.authorization ?? '', init.headers?.accept ?? '', url),
     pathOf,
     reads,
@@ -155,10 +161,11 @@ export function createGitHubClient (opts: GitHubClientOptions): GitHubClient {
   return {
     api,
     stats: () => ({ ...cache.stats(), ...upstream, ...reads, ...holds, ...shared }),
-    invalidate: (prefixes) => {
-      cache.invalidate(prefixes)
-      coalesced.forget(prefixes)
-      if (prefixes.some((p) => p.startsWith('/search') || '/search/'.startsWith(p))) searches.forget()
+    apply: (change) => {
+      applyChange(cache, change, clock())
+      const stale = affected(change)
+      coalesced.forget(stale)
+      if (stale('/search/issues')) searches.forget()
     },
     close: () => (closing ??= (async () => { // idempotent: shutdown paths may overlap
       await Promise.all([budgets.close(), agent.close()])

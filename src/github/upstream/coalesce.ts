@@ -3,7 +3,7 @@
 // request instead of N, in quota and in latency. Nothing is served that was not in flight when
 // the caller asked, and a write (or a webhook saying GitHub changed something) drops the in-flight
 // reads of what it changes, so a read issued after it never joins one that started before it.
-import { invalidatedBy } from './etag-cache.js'
+import { affected, writeChange } from './issue-change.js'
 import type { Snapshot, SnapshotFetch, UpstreamInit } from './pool.js'
 
 interface Flight {
@@ -16,10 +16,10 @@ interface Flight {
 
 export interface CoalesceStats { coalesced: number }
 
-/** The single-flight fetch, and how to unregister the reads in flight under some path prefixes. */
+/** The single-flight fetch, and how to unregister the reads in flight of some paths. */
 export type CoalescedFetch = SnapshotFetch & {
-  /** Reads in flight under these (lower-cased) API path prefixes are not joined by later ones. */
-  forget (prefixes: readonly string[]): void
+  /** Reads in flight of the (lower-cased) API paths `touches` accepts are not joined by later ones. */
+  forget (touches: (path: string) => boolean): void
 }
 
 /** The rejection a cancelled fetch gives, whatever reason the caller's signal carries. */
@@ -33,8 +33,8 @@ export function withCoalescedReads (
 ): CoalescedFetch {
   const flights = new Map<string, Flight>()
   // Those already waiting keep their flight; it only stops being found.
-  const forget = (prefixes: readonly string[]) => {
-    for (const [key, flight] of flights) if (prefixes.some((p) => flight.path.startsWith(p))) flights.delete(key)
+  const forget = (touches: (path: string) => boolean) => {
+    for (const [key, flight] of flights) if (touches(flight.path)) flights.delete(key)
   }
 
   const start = (key: string, url: string, init: UpstreamInit): Flight => {
@@ -56,11 +56,12 @@ export function withCoalescedReads (
   }
 
   const coalesced: SnapshotFetch = async (url, init) => {
-    if ((init.method ?? 'GET') !== 'GET') {
+    const method = init.method ?? 'GET'
+    if (method !== 'GET') {
       try {
         return await fetch(url, init)
       } finally {
-        forget(invalidatedBy(pathOf(url)))
+        forget(affected(writeChange(method, pathOf(url), init.body)))
       }
     }
     const signal = init.signal

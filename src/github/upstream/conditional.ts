@@ -2,10 +2,13 @@
 // Octokit. A repeat read sends If-None-Match; GitHub's 304 (which spends no quota) is answered
 // with the cached 200, so Octokit never builds an error for a 304. Every read, retries included,
 // goes through here; writes mark what they may have changed for revalidation, even when they
-// failed, since a failed write may still have landed upstream. While webhooks keep a repository fresh
-// (freshness.ts), a cached answer about it is served without asking GitHub at all.
-import { EtagCache, invalidatedBy } from './etag-cache.js'
+// failed, since a failed write may still have landed upstream, and an issue's edit updates the
+// cached answers from GitHub's answer where it can (patch-rules.ts). While webhooks keep a
+// repository fresh (freshness.ts), a cached answer about it is served without asking GitHub at all.
+import type { EtagCache } from './etag-cache.js'
 import type { Freshness } from './freshness.js'
+import { writeChange } from './issue-change.js'
+import { applyChange } from './patch-rules.js'
 import { RecordHeaders, type Snapshot, type SnapshotFetch } from './pool.js'
 
 /** Path below the API root, lower-cased (GitHub names are case-insensitive), without the query. */
@@ -29,14 +32,18 @@ const NEVER_FRESH: Freshness = { now: Date.now, fresh: () => false }
 export function withConditionalRequests (fetch: SnapshotFetch, cache: EtagCache, baseUrl: string, freshness: Freshness = NEVER_FRESH): SnapshotFetch {
   return async (url, init) => {
     const path = apiPath(url, baseUrl)
-    if ((init.method ?? 'GET') !== 'GET') {
+    const method = init.method ?? 'GET'
+    if (method !== 'GET') {
+      let answer: Snapshot | undefined
       try {
-        return await fetch(url, init)
+        answer = await fetch(url, init)
+        return answer
       } finally {
-        cache.invalidate(invalidatedBy(path))
+        applyChange(cache, writeChange(method, path, init.body, answer), freshness.now())
       }
     }
-    const key = cache.key(init.headers?.authorization ?? '', init.headers?.accept ?? '', url)
+    const accept = init.headers?.accept ?? ''
+    const key = cache.key(init.headers?.authorization ?? '', accept, url)
     const generation = cache.generation
     const cached = cache.get(key)
     if (cached !== undefined && freshness.fresh(path, cached.checkedAt)) {
@@ -47,15 +54,16 @@ export function withConditionalRequests (fetch: SnapshotFetch, cache: EtagCache,
     const res = await fetch(url, cached ? { ...init, headers: { ...init.headers, 'if-none-match': cached.etag } } : init)
     if (res.status === 304 && cached !== undefined) {
       cache.hits++
-      // Confirmed as of `asked`, unless a change was announced since: then it stays stale.
-      if (cache.generation === generation) cached.checkedAt = asked
+      // Confirmed as of `asked`, unless a change to it was announced since: then it stays as that left it.
+      if (!cache.changedSince(path, generation)) cached.checkedAt = asked
       return replay(cached.answer, res)
     }
     if (cached !== undefined) cache.misses++
     const etag = res.headers.get('etag')
-    // A write that finished while this read was in flight may have made this copy stale.
-    if (res.status === 200 && etag !== null && etag !== '' && cache.generation === generation) {
-      cache.set(key, { path, etag, answer: res, checkedAt: asked })
+    // A change announced while this read was in flight (a write, a delivery) may have made this
+    // copy stale, or left a newer one in the cache.
+    if (res.status === 200 && etag !== null && etag !== '' && !cache.changedSince(path, generation)) {
+      cache.set(key, { path, url, accept, etag, answer: res, checkedAt: asked })
     }
     return res
   }

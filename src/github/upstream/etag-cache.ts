@@ -2,7 +2,8 @@
 // header and URL, bounded in entries and in bytes (an issue body can be large, a listing of a
 // hundred of them larger). A repeat read sends If-None-Match; GitHub answers 304 (which costs no
 // rate-limit quota) and the cached answer is served. Writes drop what they may have changed, so
-// a lagging replica's 304 can never hand back our pre-write copy.
+// a lagging replica's 304 can never hand back our pre-write copy; a change GitHub describes whole
+// (a webhook's issue, a write's answer) may replace the cached answer instead (patch-rules.ts).
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import type { Snapshot } from './pool.js'
@@ -12,6 +13,9 @@ export const STALE = Number.NEGATIVE_INFINITY
 
 export interface Entry {
   path: string
+  /** The URL asked for and its Accept header, as in the key. */
+  url: string
+  accept: string
   etag: string
   /** The 200 as GitHub sent it, replayed for a 304. */
   answer: Snapshot
@@ -39,8 +43,14 @@ export interface EtagCacheOptions {
 function sizeOf (entry: Entry, key: string): number {
   let headers = 0
   for (const [name, value] of entry.answer.headers) headers += name.length + value.length
-  return (entry.answer.body?.byteLength ?? 0) + headers + key.length + entry.path.length + entry.etag.length
+  return (entry.answer.body?.byteLength ?? 0) + headers + key.length + entry.path.length + entry.url.length + entry.accept.length + entry.etag.length
 }
+
+/** What a change does to an entry it touches: a new entry in its place, nothing, or stale. */
+export type Verdict = Entry | 'keep' | 'stale'
+
+// Changes remembered for the reads in flight: far more than arrive while one read is (10 s at most).
+const LOG_SIZE = 1000
 
 /**
  * A whole JSON document: a cut or non-JSON 200 under a real ETag would otherwise be replayed for
@@ -62,8 +72,10 @@ export class EtagCache {
   hits = 0
   misses = 0
   fresh = 0
-  /** Bumped by every invalidation: a read that started before a write must not store its copy. */
+  /** Bumped by every change: a read that started before one it touches must not store its copy. */
   generation = 0
+  /** The latest changes: their generation and the paths they touch. */
+  private readonly changes: Array<{ generation: number, touches: (path: string) => boolean }> = []
 
   /** Credential identities by Authorization header: hashed once per credential, not per request. */
   private readonly identities = new LRUCache<string, string>({ max: 1000 })
@@ -97,28 +109,37 @@ export class EtagCache {
   }
 
   /**
-   * Every entry whose path starts with one of the (lower-cased) prefixes must be asked about again
-   * before it is served: it keeps its ETag, so GitHub answers 304 (no quota) where nothing changed
-   * and 200 where something did. Dropping it instead would turn every one of those into a 200.
+   * A change: every entry whose path `touches` accepts must be asked about again before it is
+   * served (it keeps its ETag, so GitHub answers 304, no quota, where nothing changed and 200 where
+   * something did; dropping it instead would turn every one of those into a 200), unless `patch`
+   * gives another verdict. A patched entry is set again, so its size is counted anew (and it is
+   * dropped if it no longer fits).
    */
-  invalidate (prefixes: readonly string[]): void {
-    this.generation++
+  apply (touches: (path: string) => boolean, patch?: (entry: Entry) => Verdict): void {
+    this.changes.push({ generation: ++this.generation, touches })
+    if (this.changes.length > LOG_SIZE) this.changes.shift()
     if (this.entries === null) return
-    for (const entry of this.entries.values()) {
-      if (prefixes.some((p) => entry.path.startsWith(p))) entry.checkedAt = STALE
+    const patched: Array<[string, Entry]> = []
+    for (const [key, entry] of this.entries.entries()) {
+      if (!touches(entry.path)) continue
+      const verdict = patch === undefined ? 'stale' : patch(entry)
+      if (verdict === 'stale') entry.checkedAt = STALE
+      else if (verdict !== 'keep') patched.push([key, verdict])
     }
+    for (const [key, entry] of patched) this.entries.set(key, entry)
+  }
+
+  /** Whether a change since `generation` touched `path` (when too long ago to tell: yes). */
+  changedSince (path: string, generation: number): boolean {
+    if (generation === this.generation) return false
+    if ((this.changes[0]?.generation ?? Infinity) > generation + 1) return true
+    for (let i = this.changes.length - 1; i >= 0 && this.changes[i].generation > generation; i--) {
+      if (this.changes[i].touches(path)) return true
+    }
+    return false
   }
 
   stats (): EtagStats {
     return { etagHits: this.hits, etagMisses: this.misses, etagFresh: this.fresh, etagEntries: this.entries?.size ?? 0, etagBytes: this.entries?.calculatedSize ?? 0 }
   }
-}
-
-/**
- * What a write to `path` may change: the repository area it touched (`/repos/o/r/issues` for any
- * issue, comment or label write) and every issue search.
- */
-export function invalidatedBy (path: string): string[] {
-  const m = /^\/repos\/[^/]+\/[^/]+\/[^/]+/.exec(path)
-  return m === null ? [path] : [m[0], '/search/issues']
 }

@@ -53,6 +53,16 @@ export interface Snapshot {
   body: Uint8Array | null
 }
 
+/** A body as JSON, or undefined when it is none or not whole JSON. */
+export function jsonOf (body: Uint8Array | null): unknown {
+  if (body === null) return undefined
+  try {
+    return JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'))
+  } catch {
+    return undefined
+  }
+}
+
 export interface UpstreamInit {
   method?: string
   headers?: Record<string, string>

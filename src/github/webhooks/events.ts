@@ -2,7 +2,10 @@
 // topics to notify, and which repository (or organization) it proves a live hook for. Payloads are
 // read without trusting their shape (a field missing or odd makes the event change less, never
 // throw): the signature proves who sent them, not that every field is what the schema promises.
+// The issue (and comment) objects of `issues` and `issue_comment` deliveries travel with the change,
+// bounded in size, so every replica can update its cached answers from them (patch-rules.ts).
 import { count, isRecord, text, type Fields } from '../presentation/read.js'
+import type { IssueChange } from '../upstream/issue-change.js'
 import { Owner, Repo } from '../tools/schemas.js'
 import { commentsTopic, issueTopic, openTopic, repoTopic } from './topics.js'
 
@@ -18,7 +21,13 @@ export interface Change {
   topics: string[]
   /** A ping whose hook does not send every used event: the cache cannot rely on it (missingEvents). */
   partialHook?: boolean
+  /** What one issue of `live` now is: narrows `stale` there and lets cached answers be updated. */
+  issue?: IssueChange
 }
+
+/** Largest issue and comment objects (as JSON) a change carries; beyond, answers are only marked stale. */
+export const MAX_OBJECTS_JSON = 256 * 1024
+const ACTION = /^[a-z_]{1,50}$/
 
 // GitHub's own name rules (the tools' schemas): anything else is no repository of ours to touch.
 const OWNER = new RegExp(Owner.pattern ?? '^$')
@@ -45,6 +54,33 @@ function issueNumber (payload: Fields): number | null {
 /** Pull requests share issue numbers (and issue_comment events) but are not issue:// resources. */
 const isPullRequest = (payload: Fields) => isRecord(payload.issue) && payload.issue.pull_request != null
 
+/** The issue change of an `issues` or `issue_comment` delivery; its objects left out when too large. */
+function issueChange (event: string, payload: Fields, r: { owner: string, repo: string }, n: number | null): IssueChange | undefined {
+  const action = text(payload.action)
+  if (n === null || action === null || !ACTION.test(action)) return undefined
+  const comment = event === 'issue_comment' ? payload.comment : undefined
+  const fits = (JSON.stringify(payload.issue)?.length ?? 0) + (JSON.stringify(comment)?.length ?? 0) <= MAX_OBJECTS_JSON
+  return {
+    repo: `${r.owner}/${r.repo}`.toLowerCase(),
+    number: n,
+    action: event === 'issue_comment' ? `comment_${action}` : action,
+    issue: fits ? payload.issue : undefined,
+    comment: fits ? comment : undefined,
+  }
+}
+
+/** An issue change as another replica sent it (broadcast.ts), or null when it is not one. */
+export function readIssueChange (v: unknown): IssueChange | null {
+  if (!isRecord(v)) return null
+  const name = text(v.repo) ?? ''
+  const [owner, repo, ...rest] = name.split('/')
+  const number = count(v.number)
+  const action = text(v.action)
+  if (rest.length > 0 || repo === undefined || !OWNER.test(owner) || !REPO.test(repo) || name !== name.toLowerCase()) return null
+  if (number === null || number === 0 || action === null || !ACTION.test(action)) return null
+  return { repo: name, number, action, issue: v.issue, comment: v.comment }
+}
+
 function issuesChange (payload: Fields, r: { owner: string, repo: string }, n: number | null): Change {
   const topics = [openTopic(r.owner, r.repo)]
   const action = text(payload.action)
@@ -60,7 +96,8 @@ function issuesChange (payload: Fields, r: { owner: string, repo: string }, n: n
     stale.push(...staleIn(moved, 'issues'))
     topics.push(openTopic(moved.owner, moved.repo))
   }
-  return { live: `${r.owner}/${r.repo}`.toLowerCase(), stale, topics }
+  const issue = issueChange('issues', payload, r, n)
+  return { live: `${r.owner}/${r.repo}`.toLowerCase(), stale, topics, ...(issue === undefined ? {} : { issue }) }
 }
 
 /**
@@ -85,7 +122,8 @@ export function changeOf (event: string, payload: unknown): Change | null {
     case 'issue_comment': {
       // Comments change the issue's comment count (in the issue and in lists) as well as its comments.
       const topics = n === null || isPullRequest(payload) ? [] : [commentsTopic(r.owner, r.repo, n), issueTopic(r.owner, r.repo, n), openTopic(r.owner, r.repo)]
-      return { live: `${r.owner}/${r.repo}`.toLowerCase(), stale: staleIn(r, 'issues'), topics }
+      const issue = issueChange(event, payload, r, n)
+      return { live: `${r.owner}/${r.repo}`.toLowerCase(), stale: staleIn(r, 'issues'), topics, ...(issue === undefined ? {} : { issue }) }
     }
     case 'label':
       // A label renamed, recoloured or deleted changes every issue that carries it: the whole repository.

@@ -5,7 +5,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { harness, memoryLogger, textOf } from '../harness.js'
 import { createGitHubClient } from '../../../src/github/upstream/client.js'
-import { EtagCache, invalidatedBy } from '../../../src/github/upstream/etag-cache.js'
+import { EtagCache } from '../../../src/github/upstream/etag-cache.js'
+import { invalidatedBy } from '../../../src/github/upstream/issue-change.js'
 import { withConditionalRequests } from '../../../src/github/upstream/conditional.js'
 import type { Snapshot, UpstreamInit } from '../../../src/github/upstream/pool.js'
 import { Headers } from 'undici'
@@ -111,7 +112,7 @@ t.test('a read in flight during a write does not store its (maybe stale) copy', 
 t.test('the cache is bounded in bytes as well as entries, and keeps only whole JSON documents', async (t) => {
   const cache = new EtagCache({ maxEntries: 100, maxBytes: 40_000 })
   const json = (bytes: number) => Buffer.from(`[${' '.repeat(bytes - 2)}]`)
-  const entry = (n: number, bytes: number) => ({ path: `/repos/o/r/issues/${n}`, etag: `"${n}"`, answer: { status: 200, headers: new Headers(), body: json(bytes) }, checkedAt: 0 })
+  const entry = (n: number, bytes: number) => ({ path: `/repos/o/r/issues/${n}`, url: `https://x/repos/o/r/issues/${n}`, accept: '', etag: `"${n}"`, answer: { status: 200, headers: new Headers(), body: json(bytes) }, checkedAt: 0 })
   for (let n = 1; n <= 8; n++) cache.set(`k${n}`, entry(n, 8_000))
   t.ok(cache.stats().etagBytes <= 40_000, `${cache.stats().etagBytes} bytes kept`)
   t.equal(cache.stats().etagEntries, 4, 'the oldest went to make room')
