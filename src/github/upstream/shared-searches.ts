@@ -12,7 +12,7 @@ import { Credential } from '../../auth/credential.js'
 import { abortError } from './coalesce.js'
 
 interface Search {
-  done: Promise<OctokitResponse<unknown>>
+  done: Promise<Answer>
   /** Past the budgets and on its way to GitHub (its answer may predate a later change). */
   sent: boolean
   /** Callers still waiting; when the last one leaves, the search is cancelled. */
@@ -23,6 +23,9 @@ interface Search {
 export interface SharedSearchStats { searchesShared: number }
 
 type Fetch = (url: string, init: unknown) => Promise<unknown>
+type Answer = OctokitResponse<unknown>
+/** The rest of Octokit's hooks, down to the fetch. */
+type Send = (options: Options) => Answer | Promise<Answer>
 type Options = Required<EndpointDefaults> & { request?: RequestParameters['request'] & { signal?: AbortSignal, credential?: unknown, fetch?: Fetch } }
 
 /** Who asks: the caller's own credential (by its id, a digest: never the secret), or the service's. */
@@ -33,15 +36,15 @@ export function shareSearches (api: Octokit, stats: SharedSearchStats): { forget
   const searches = new Map<string, Search>()
   const forget = () => { for (const [key, search] of searches) if (search.sent) searches.delete(key) }
 
-  api.hook.wrap('request', async (request, options: Options) => {
-    if (options.method !== 'GET' || !String(options.url).startsWith('/search/')) {
-      if (options.method === 'GET' || options.method === 'HEAD') return await request(options)
-      try {
-        return await request(options)
-      } finally {
-        forget() // a search asked after the write must not join one sent before it
-      }
+  const afterWrite = async (written: Answer | Promise<Answer>): Promise<Answer> => {
+    try {
+      return await written
+    } finally {
+      forget() // a search asked after the write must not join one sent before it
     }
+  }
+
+  const shared = async (request: Send, options: Options): Promise<Answer> => {
     const signal = options.request?.signal
     if (signal?.aborted === true) throw abortError(signal)
     const { url, headers } = api.request.endpoint(options)
@@ -57,7 +60,7 @@ export function shareSearches (api: Octokit, stats: SharedSearchStats): { forget
       const fetch: Fetch = (url, init) => { sent = true; return send(url, init) }
       // In place: the hooks inside were bound to this very options object (before-after-hook).
       options.request = { ...options.request, signal: controller.signal, fetch }
-      const done = request(options) as Promise<OctokitResponse<unknown>>
+      const done = Promise.resolve(request(options))
       const started: Search = { done, get sent () { return sent }, waiting: 0, controller }
       searches.set(key, started)
       const land = () => { if (searches.get(key) === started) searches.delete(key) }
@@ -83,6 +86,12 @@ export function shareSearches (api: Octokit, stats: SharedSearchStats): { forget
       const after = () => { signal.removeEventListener('abort', onAbort); if (!left) joined.waiting-- }
       joined.done.then((value) => { after(); resolve(value) }, (error: unknown) => { after(); reject(error) })
     })
+  }
+
+  // Every other read passes straight through, without a frame of its own: this is on every request.
+  api.hook.wrap('request', (request: Send, options: Options) => {
+    if (options.method === 'GET' && String(options.url).startsWith('/search/')) return shared(request, options)
+    return options.method === 'GET' || options.method === 'HEAD' ? request(options) : afterWrite(request(options))
   })
   return { forget }
 }
