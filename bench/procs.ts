@@ -10,6 +10,7 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url))
 export interface Child {
   name: string
   url: string
+  pid: number
   memory (): Promise<MemoryMessage>
   /** Sends `message` and resolves with the child's first message of type `reply`. */
   ask<T extends { type: string }> (message: { type: string }, reply: T['type']): Promise<T>
@@ -47,9 +48,10 @@ function profileFlags (name: string): string[] {
   return ['--cpu-prof', `--cpu-prof-dir=${ROOT}bench/profiles/${name}-${Date.now()}`]
 }
 
-export async function startChild (name: string, entry: string, env: Record<string, string>): Promise<Child> {
+/** Starts `entry` (a path under `root`, default this checkout) in its own process. */
+export async function startChild (name: string, entry: string, env: Record<string, string>, root = ROOT): Promise<Child> {
   const proc = spawn(process.execPath, ['--import', 'tsx', '--expose-gc', ...profileFlags(name), entry], {
-    cwd: ROOT,
+    cwd: root,
     env: childEnv(env),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc']
   })
@@ -66,6 +68,7 @@ export async function startChild (name: string, entry: string, env: Record<strin
   return {
     name,
     url: ready.url,
+    pid: proc.pid!,
     memory: () => ask<MemoryMessage>({ type: 'memory' }, 'memory'),
     ask,
     async stop () {
