@@ -9,7 +9,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { InboundModernRoute } from '@modelcontextprotocol/server'
 import { LRUCache } from 'lru-cache'
 
-const LISTS = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'server/discover'])
+/** The methods whose answers are remembered. */
+export const REMEMBERED: ReadonlySet<string> = new Set(['tools/list', 'prompts/list', 'resources/list', 'resources/templates/list', 'server/discover'])
 
 // Headers of the SDK's answer that describe that one response, not the result.
 const PER_RESPONSE = new Set(['content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding'])
@@ -21,7 +22,7 @@ export class ModernLists {
 
   /** The key for a request that may be answered from memory, or undefined. */
   keyOf (request: FastifyRequest, route: InboundModernRoute, variant: number): string | undefined {
-    if (route.messageKind !== 'request' || !LISTS.has(route.message.method)) return undefined
+    if (route.messageKind !== 'request' || !REMEMBERED.has(route.message.method)) return undefined
     const h = request.headers
     if (typeof h['mcp-protocol-version'] !== 'string' || typeof h['mcp-method'] !== 'string') return undefined
     return `${variant} ${route.message.method} ${JSON.stringify(route.message.params ?? null)}`

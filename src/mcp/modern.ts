@@ -12,7 +12,7 @@ import {
   type AuthInfo, type InboundClassificationOutcome, type InboundModernRoute, type McpHttpHandler, type Server,
 } from '@modelcontextprotocol/server'
 import type { Catalog } from './catalog.js'
-import { ModernLists } from './modern-lists.js'
+import { ModernLists, REMEMBERED } from './modern-lists.js'
 import { matchResource } from './prompts-resources.js'
 import type { Caller, Logger } from './session-context.js'
 import { MAX_SUBSCRIPTIONS } from './subscriptions.js'
@@ -47,11 +47,38 @@ export function plainlyLegacy (body: unknown, versionHeader: string | undefined)
   return !(isObject(meta) && PROTOCOL_VERSION_META_KEY in meta)
 }
 
-/** How a POST is routed: the 2025 path, the 2026 path, or a refusal the SDK's ladder already wrote. */
-export function classify (request: FastifyRequest): InboundClassificationOutcome {
+// Methods whose 2026 serving here reads the classified message (remembered lists, listen
+// streams), and initialize, whose era a claim alone does not settle.
+const READS_ROUTE = new Set([...REMEMBERED, 'subscriptions/listen', 'initialize'])
+
+/**
+ * A message the SDK's classifier can only call 2026, or refuse: one request or notification whose
+ * params carry the envelope claim, for a method served here without reading its classification.
+ * Such a message goes straight to the SDK's per-request entry, which classifies it anyway and
+ * answers every refusal of its ladder itself (header mismatch -32020, a malformed envelope, an
+ * unsupported version -32022); classifying it here first cost as much again. Returns the method.
+ * test/mcp/modern.test.ts checks that the SDK never calls such a message 2025.
+ */
+export function plainlyModern (body: unknown): string | undefined {
+  if (!isObject(body) || typeof body.method !== 'string' || 'result' in body || 'error' in body) return undefined
+  if (READS_ROUTE.has(body.method)) return undefined
+  const meta = isObject(body.params) ? body.params._meta : undefined
+  return isObject(meta) && PROTOCOL_VERSION_META_KEY in meta ? body.method : undefined
+}
+
+/** A 2026 message whose classification is left to the SDK's entry (plainlyModern). */
+export interface UncheckedModern { kind: 'unchecked', method: string }
+
+/**
+ * How a POST is routed: the 2025 path, the 2026 path (classified here, or left to the SDK's entry),
+ * or a refusal the SDK's ladder already wrote.
+ */
+export function classify (request: FastifyRequest): InboundClassificationOutcome | UncheckedModern {
   const h = request.headers
   const version = header(h['mcp-protocol-version'])
   if (plainlyLegacy(request.body, version)) return NO_CLAIM
+  const method = plainlyModern(request.body)
+  if (method !== undefined) return { kind: 'unchecked', method }
   return classifyInboundRequest({
     httpMethod: 'POST',
     body: request.body,
@@ -129,16 +156,17 @@ export class ModernEra {
   /** URIs the bridge watches (tests, metrics). */
   get watchedResources (): number { return this.bridge.size }
 
-  async serve (request: FastifyRequest, reply: FastifyReply, caller: Caller, route: InboundModernRoute): Promise<FastifyReply> {
+  /** Serves a 2026 message; `route` is its classification, undefined when the SDK's entry makes it (plainlyModern). */
+  async serve (request: FastifyRequest, reply: FastifyReply, caller: Caller, route: InboundModernRoute | undefined): Promise<FastifyReply> {
     // Shutdown has begun (the SDK's entry is closed): the answer a 2025 client gets for a new session.
     if (this.closed) {
       return reply.code(503).header('retry-after', '5').type('application/json')
         .send({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Server is shutting down' } })
     }
-    const listKey = this.lists.keyOf(request, route, this.opts.catalog.listVariant(caller.access))
-    if (listKey !== undefined && route.messageKind === 'request' && this.lists.answer(listKey, route.message.id, reply)) return reply
+    const listKey = route && this.lists.keyOf(request, route, this.opts.catalog.listVariant(caller.access))
+    if (listKey !== undefined && route?.messageKind === 'request' && this.lists.answer(listKey, route.message.id, reply)) return reply
     let unwatch: (() => void) | undefined
-    if (route.messageKind === 'request' && route.message.method === 'subscriptions/listen') {
+    if (route?.messageKind === 'request' && route.message.method === 'subscriptions/listen') {
       const refused = this.refusedListen(route.message.params, caller)
       if (refused !== undefined) {
         return reply.code(200).type('application/json').send({ jsonrpc: '2.0', id: route.message.id, error: refused })
@@ -208,11 +236,16 @@ function listenUris (params: unknown): string[] {
  * in front (the caller travels as authInfo), so only the headers MCP defines are copied: the
  * content type, Accept and the `Mcp-*` / `MCP-*` family (version, method, name, parameters).
  */
-function webRequest (request: FastifyRequest, signal: AbortSignal): Request {
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(request.headers)) {
+export function webRequest (request: FastifyRequest, signal: AbortSignal): Request {
+  const headers: Record<string, string> = {}
+  for (const name in request.headers) {
+    const value = request.headers[name]
     if (value === undefined || !(name === 'content-type' || name === 'accept' || name.startsWith('mcp-'))) continue
-    headers.set(name, Array.isArray(value) ? value.join(', ') : value)
+    headers[name] = Array.isArray(value) ? value.join(', ') : value
   }
-  return new Request(`http://${request.host}${request.url}`, { method: 'POST', headers, signal })
+  // The signal is set on the Request afterwards: given to the constructor, it makes undici build
+  // a second signal that follows it (an AbortController, a listener and a finaliser registration
+  // per request, two thirds of the Request's cost), and the SDK only reads `request.signal`.
+  const web = new Request(`http://${request.host}${request.url}`, { method: 'POST', headers })
+  return Object.defineProperty(web, 'signal', { value: signal })
 }

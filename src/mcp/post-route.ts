@@ -75,6 +75,10 @@ export function postRoute (ctx: RouteContext) {
       const problem = shapeProblem(request.body)
       if (problem !== undefined) return rpcError(reply, 400, -32600, `Invalid Request: ${problem}`)
       if (era.kind === 'reject') return sendRefusal(reply, era, request.body)
+      if (era.kind === 'unchecked') {
+        ctx.onMessage?.(era.method)
+        return ctx.modern.serve(request, reply, ctx.callerOf(request), undefined)
+      }
       ctx.onMessage?.(era.message.method)
       return ctx.modern.serve(request, reply, ctx.callerOf(request), era)
     }

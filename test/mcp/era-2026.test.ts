@@ -41,6 +41,9 @@ t.test('Mcp-Method, Mcp-Name and MCP-Protocol-Version must agree with the body: 
     ['Mcp-Name names another resource', rpc(7, 'resources/read', { uri: 'issue://octo-org/widgets/2' }), { 'mcp-name': 'issue://octo-org/widgets/1' }],
     ['Mcp-Name names another prompt', rpc(8, 'prompts/get', { name: 'triage-issue', arguments: { ...widgets, issue_number: '2' } }), { 'mcp-name': 'weekly-summary' }],
     ['MCP-Protocol-Version names another revision than the envelope', rpc(9, 'tools/list'), { 'mcp-protocol-version': '2025-11-25' }],
+    // A tool call reaches the SDK's entry without being classified first (plainlyModern): its checks hold there too.
+    ['MCP-Protocol-Version names another revision than the envelope, on a tool call', toolCall(10, 'get_issue', { ...widgets, issue_number: 2 }), { 'mcp-protocol-version': '2025-11-25' }],
+    ['Mcp-Method names another method, on a tool call', toolCall(11, 'get_issue', { ...widgets, issue_number: 2 }), { 'mcp-method': 'resources/read' }],
   ]
   for (const [what, body, headers] of cases) {
     const res = await post(target, body, headers)
@@ -71,13 +74,17 @@ t.test('a missing standard header gets the SDK\'s answer: 400 with -32020', asyn
 t.test('an unsupported protocol version in the envelope: 400 with -32022 listing the supported versions', async (t) => {
   const target = await listening(t)
   // 2025 revisions are reached through initialize, never through a per-request envelope.
-  for (const version of ['2099-01-01', '2026-01-01', '2025-11-25']) {
-    const res = await post(target, rpc(1, 'tools/list', {}, {}, version))
-    t.equal(res.status, 400, `${version}: status`)
-    t.match(res.answer, { id: 1, error: { code: UNSUPPORTED_VERSION, data: { requested: version } } }, `${version}: ${res.text.slice(0, 200)}`)
-    const supported = res.answer?.error?.data?.supported as string[] | undefined
-    t.ok(supported?.includes(MODERN), `${version}: data.supported ${JSON.stringify(supported)} names ${MODERN}`)
-    t.notOk(supported?.includes(version), `${version}: not listed as supported`)
+  // tools/list is classified by the gateway first, a tool call only by the SDK's entry (plainlyModern).
+  for (const method of ['tools/list', 'tools/call']) {
+    for (const version of ['2099-01-01', '2026-01-01', '2025-11-25']) {
+      const body = method === 'tools/list' ? rpc(1, 'tools/list', {}, {}, version) : rpc(1, 'tools/call', { name: 'get_issue', arguments: { ...widgets, issue_number: 1 } }, {}, version)
+      const res = await post(target, body)
+      t.equal(res.status, 400, `${method} ${version}: status`)
+      t.match(res.answer, { id: 1, error: { code: UNSUPPORTED_VERSION, data: { requested: version } } }, `${method} ${version}: ${res.text.slice(0, 200)}`)
+      const supported = res.answer?.error?.data?.supported as string[] | undefined
+      t.ok(supported?.includes(MODERN), `${method} ${version}: data.supported ${JSON.stringify(supported)} names ${MODERN}`)
+      t.notOk(supported?.includes(version), `${method} ${version}: not listed as supported`)
+    }
   }
 })
 

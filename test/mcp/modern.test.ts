@@ -12,7 +12,7 @@ import { classifyInboundRequest, PROTOCOL_VERSION_META_KEY } from '@modelcontext
 import { memoryLogger, ROOMY_BUDGETS } from '../github/harness.js'
 import { createGitHubDomain } from '../../src/github/index.js'
 import { changeOf } from '../../src/github/webhooks/events.js'
-import { classify, ModernEra, plainlyLegacy } from '../../src/mcp/modern.js'
+import { classify, ModernEra, plainlyLegacy, plainlyModern, webRequest } from '../../src/mcp/modern.js'
 import { parseMessages } from '../../src/mcp/http.js'
 import { createSessionServer } from '../../src/mcp/session-server.js'
 import { MAX_SUBSCRIPTIONS } from '../../src/mcp/subscriptions.js'
@@ -49,7 +49,7 @@ async function gateway (t: Test, opts: GatewayOptions = {}) {
   app.post('/mcp', async (request, reply) => {
     await opts.before?.(request, reply)
     const era = classify(request)
-    if (era.kind !== 'modern') return reply.code(400).send({ error: `not a 2026 request: ${era.kind}` })
+    if (era.kind !== 'modern') return reply.code(400).send({ error: `not a 2026 request: ${era.kind}` }) // lists and listen are classified
     try {
       return await modern.serve(request, reply, CALLER, era)
     } finally {
@@ -261,4 +261,65 @@ t.test('the 2025 fast path agrees with the SDK classifier wherever it answers', 
   }
   t.ok(plainlyLegacy(bodies['tools/call'], '2025-11-25') && plainlyLegacy(bodies.initialize, undefined), 'ordinary 2025 traffic takes the fast path')
   t.ok(fast > 40, `${fast} cases compared`)
+})
+
+t.test('the 2026 fast path: the SDK classifier never calls such a message 2025', async (t) => {
+  const meta = (v: unknown) => ({ _meta: { [PROTOCOL_VERSION_META_KEY]: v } })
+  const call = { name: 'get_issue', arguments: { owner: 'o', repo: 'r', issue_number: 1 } }
+  const bodies: Record<string, unknown> = {
+    'tools/call': { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...call, ...meta('2026-07-28') } },
+    'resources/read': { jsonrpc: '2.0', id: 'r', method: 'resources/read', params: { uri: X, ...meta('2026-07-28') } },
+    'a 2025 version claimed': { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...call, ...meta('2025-11-25') } },
+    'a future version claimed': { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...call, ...meta('2099-01-01') } },
+    'claim not a string': { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...call, ...meta(7) } },
+    'claim with other envelope keys wrong': { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...call, _meta: { [PROTOCOL_VERSION_META_KEY]: '2026-07-28', 'io.modelcontextprotocol/clientInfo': 5 } } },
+    notification: { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 1, ...meta('2026-07-28') } },
+    'id null': { jsonrpc: '2.0', id: null, method: 'tools/call', params: { ...call, ...meta('2026-07-28') } },
+    'id an object': { jsonrpc: '2.0', id: {}, method: 'tools/call', params: { ...call, ...meta('2026-07-28') } },
+    'jsonrpc 1.0': { jsonrpc: '1.0', id: 1, method: 'tools/call', params: { ...call, ...meta('2026-07-28') } },
+    'no jsonrpc': { id: 1, method: 'tools/call', params: { ...call, ...meta('2026-07-28') } },
+    'unknown method': { jsonrpc: '2.0', id: 1, method: 'no/such', params: meta('2026-07-28') },
+    // Not taken: the lists, listen and initialize are classified here (their serving reads it).
+    'tools/list': { jsonrpc: '2.0', id: 1, method: 'tools/list', params: meta('2026-07-28') },
+    'subscriptions/listen': { jsonrpc: '2.0', id: 1, method: 'subscriptions/listen', params: meta('2026-07-28') },
+    'initialize with a claim': { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', ...meta('2025-11-25') } },
+    'no claim': { jsonrpc: '2.0', id: 1, method: 'tools/call', params: call },
+    'method and result': { jsonrpc: '2.0', id: 1, method: 'tools/call', result: {}, params: meta('2026-07-28') },
+    batch: [{ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { ...call, ...meta('2026-07-28') } }],
+  }
+  const headers = [undefined, '2025-11-25', '2026-07-28', ' 2026-07-28 ', '2099-01-01']
+  const methods = [undefined, 'tools/call', 'resources/read', 'tools/list']
+  let fast = 0
+  for (const [name, body] of Object.entries(bodies)) {
+    if (plainlyModern(body) === undefined) continue
+    for (const version of headers) {
+      for (const method of methods) {
+        fast++
+        const sdk = classifyInboundRequest({ httpMethod: 'POST', body, protocolVersionHeader: version, mcpMethodHeader: method })
+        t.not(sdk.kind, 'legacy', `${name} with version ${JSON.stringify(version)}, method ${JSON.stringify(method)}`)
+      }
+    }
+  }
+  for (const name of ['tools/list', 'subscriptions/listen', 'initialize with a claim', 'no claim', 'method and result', 'batch']) {
+    t.equal(plainlyModern(bodies[name]), undefined, `${name}: not taken`)
+  }
+  t.equal(plainlyModern(bodies['tools/call']), 'tools/call', 'an ordinary 2026 tool call takes the fast path')
+  t.ok(fast > 200, `${fast} cases compared`)
+})
+
+t.test('the Request handed to the SDK carries the route\'s own signal and only the MCP headers', async (t) => {
+  const app = Fastify()
+  let seen: Request | undefined
+  const abort = new AbortController()
+  app.post('/mcp', async (request) => { seen = webRequest(request, abort.signal); return {} })
+  t.teardown(() => app.close())
+  await app.inject({
+    method: 'POST', url: '/mcp', payload: {},
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-method': 'tools/call', 'x-api-key': 'secret', authorization: 'Bearer secret' },
+  })
+  t.ok(seen instanceof Request)
+  t.equal(seen?.signal, abort.signal, 'the very signal the route aborts when the client leaves')
+  t.equal(seen?.headers.get('mcp-method'), 'tools/call')
+  t.equal(seen?.headers.get('x-api-key'), null, 'credentials stay with the gateway')
+  t.equal(seen?.headers.get('authorization'), null)
 })
