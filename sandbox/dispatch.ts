@@ -29,6 +29,8 @@ export interface DispatchDeps {
   faults: Faults
   quotas: { core: Quota; search: Quota }
   /** Off unless the stand-in was asked to enforce them (the agent-workload benchmark). */
+  /** Told the route of every answer that spent primary quota. */
+  onSpent?: (route: string) => void
   secondary?: SecondaryLimits
   /** A GitHub App installed on some accounts (its JWT and installation tokens are accepted). */
   app?: SandboxApp
@@ -101,11 +103,16 @@ export function dispatch(deps: DispatchDeps, req: Incoming): Wire {
     const cache = { ...result.headers, etag, 'cache-control': 'private, max-age=60, s-maxage=60' }
     // GitHub: a conditional request answered 304 does not count against the quota.
     if (req.ifNoneMatch !== undefined && etagMatches(req.ifNoneMatch, etag)) return send(304, cache)
-    if (match?.bucket !== 'free') quota.take()
+    if (match?.bucket !== 'free') spend(deps, quota, match)
     return send(200, cache, body)
   }
-  if (match?.bucket !== 'free') quota.take()
+  if (match?.bucket !== 'free') spend(deps, quota, match)
   return answer(result)
+}
+
+function spend(deps: DispatchDeps, quota: Quota, match: ReturnType<typeof matchRoute>): void {
+  quota.take()
+  deps.onSpent?.(match?.route ?? 'no route (404)')
 }
 
 function route(deps: DispatchDeps, req: Incoming, match: ReturnType<typeof matchRoute>, viewer: string): Answer {

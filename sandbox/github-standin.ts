@@ -47,6 +47,8 @@ export interface StandinUsage {
   notModified: number
   /** 403s for exceeding a secondary limit. */
   secondaryLimited: number
+  /** quotaSpent by route (`GET /search/issues`, ...). */
+  spentBy: Record<string, number>
 }
 
 export interface RequestLogEntry {
@@ -119,6 +121,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
   let requestCount = 0
   let served = 0
   let notModified = 0
+  const spentBy = new Map<string, number>()
   const timers = new Set<NodeJS.Timeout>()
 
   const web = new OAuthWeb(state, opts.oauthApp)
@@ -135,6 +138,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     ctx, token: opts.token ?? SANDBOX_TOKEN, userTokens: web.tokens, faults, quotas,
     secondary: opts.secondaryLimits && new SecondaryLimits(opts.secondaryLimits),
     app: opts.app && new SandboxApp(opts.app),
+    onSpent: (route) => { spentBy.set(route, (spentBy.get(route) ?? 0) + 1) },
     requestId: () => `0000:00000:${(++requestCount).toString(16).toUpperCase().padStart(7, '0')}:0000000:00000000`,
   }
 
@@ -229,6 +233,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
       quotas.search.restore()
       served = 0
       notModified = 0
+      spentBy.clear()
       deps.secondary = opts.secondaryLimits && new SecondaryLimits(opts.secondaryLimits)
       latencyMs = opts.latencyMs ?? 0
     },
@@ -256,6 +261,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
       quotaSpent: quotas.core.spent + quotas.search.spent,
       notModified,
       secondaryLimited: deps.secondary?.refused ?? 0,
+      spentBy: Object.fromEntries(spentBy),
     }),
   }
 }

@@ -11,11 +11,11 @@ import {
 // core and search are separate quotas on GitHub; /rate_limit itself costs nothing.
 export type Bucket = 'core' | 'search' | 'free'
 
-interface Route { method: string; pattern: RegExp; handler: Handler; bucket: Bucket }
+interface Route { method: string; template: string; pattern: RegExp; handler: Handler; bucket: Bucket }
 
 function route(method: string, template: string, handler: Handler, bucket: Bucket = 'core'): Route {
   const pattern = new RegExp(`^${template.replace(/:\w+/g, '([^/]+)')}/?$`)
-  return { method, pattern, handler, bucket }
+  return { method, template, pattern, handler, bucket }
 }
 
 const ROUTES: Route[] = [
@@ -38,7 +38,11 @@ const ROUTES: Route[] = [
   route('GET', '/rate_limit', getRateLimit, 'free'),
 ]
 
-export interface Match { handler: Handler; params: string[]; bucket: Bucket }
+export interface Match {
+  handler: Handler; params: string[]; bucket: Bucket
+  /** The route as GitHub's docs name it, e.g. `GET /repos/:owner/:repo/issues/:number`. */
+  route: string
+}
 
 /** HEAD is answered like GET (Node drops the body). Undefined means 404. */
 export function matchRoute(method: string, path: string): Match | undefined {
@@ -48,7 +52,7 @@ export function matchRoute(method: string, path: string): Match | undefined {
     const hit = r.pattern.exec(path)
     if (!hit) continue
     try {
-      return { handler: r.handler, params: hit.slice(1).map(decodeURIComponent), bucket: r.bucket }
+      return { handler: r.handler, params: hit.slice(1).map(decodeURIComponent), bucket: r.bucket, route: `${r.method} ${r.template}` }
     } catch {
       return undefined // malformed percent-encoding: no such resource
     }

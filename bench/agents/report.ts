@@ -49,7 +49,9 @@ export function usageDelta (before: StandinUsage, after: StandinUsage): StandinU
     requests: after.requests - before.requests,
     quotaSpent: after.quotaSpent - before.quotaSpent,
     notModified: after.notModified - before.notModified,
-    secondaryLimited: after.secondaryLimited - before.secondaryLimited
+    secondaryLimited: after.secondaryLimited - before.secondaryLimited,
+    spentBy: Object.fromEntries(Object.entries(after.spentBy)
+      .map(([route, n]) => [route, n - (before.spentBy[route] ?? 0)] as const).filter(([, n]) => n > 0))
   }
 }
 
@@ -77,6 +79,15 @@ export function agentSide (samples: CallSample[], usage: StandinUsage, seconds: 
   }
 }
 
+// Where the quota went, by the routes the workload's tools call.
+const SPENT_ON: Array<[string, string]> = [
+  ['GET /repos/:owner/:repo/issues/:number', 'issue reads'],
+  ['GET /repos/:owner/:repo/issues', 'issue lists'],
+  ['GET /repos/:owner/:repo/issues/:number/comments', 'comment lists'],
+  ['GET /search/issues', 'searches'],
+  ['PATCH /repos/:owner/:repo/issues/:number', 'issue updates'],
+]
+
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US')
 const ms = (x: number) => x.toFixed(1)
 
@@ -95,6 +106,7 @@ export function agentTable (r: AgentResult): string {
     row('tool calls (per second)', (x) => `${n0(x.calls)} (${x.callsPerSecond.toFixed(1)}/s)`),
     row('**GitHub quota per 1,000 tool calls**', (x) => `**${n0(x.quotaPer1000)}**`),
     row('upstream requests: spent quota / 304 / secondary-limit 403', (x) => `${n0(x.usage.quotaSpent)} / ${n0(x.usage.notModified)} / ${n0(x.usage.secondaryLimited)}`),
+    ...SPENT_ON.map(([route, what]) => row(`quota spent on ${what}`, (x) => n0(x.usage.spentBy?.[route] ?? 0))),
     row(`**latency added over GitHub's** p50 / p99 ms (call − ${s.latencyMs} ms)`, (x) => `**${ms(x.added.p50)} / ${ms(x.added.p99)}**`),
     row('tool call latency p50 / p99 ms', (x) => `${ms(x.latency.p50)} / ${ms(x.latency.p99)}`),
     row('errors (of which rate-limited by GitHub)', (x) => `${n0(x.errors)} (${n0(x.rateLimited)})`),

@@ -53,10 +53,10 @@ t.test('rows: quota per 1,000 calls from the stand-in, latency added over GitHub
   t.equal(percentile([5, 1, 4, 2, 3], 50), 3)
   t.equal(percentile(Array.from({ length: 200 }, (_, i) => i + 1), 99), 198)
   t.equal(percentile([], 99), 0)
-  const before: StandinUsage = { requests: 10, quotaSpent: 8, notModified: 2, secondaryLimited: 0 }
-  const after: StandinUsage = { requests: 310, quotaSpent: 108, notModified: 190, secondaryLimited: 10 }
+  const before: StandinUsage = { requests: 10, quotaSpent: 8, notModified: 2, secondaryLimited: 0, spentBy: { 'GET /search/issues': 3, 'GET /user': 5 } }
+  const after: StandinUsage = { requests: 310, quotaSpent: 108, notModified: 190, secondaryLimited: 10, spentBy: { 'GET /search/issues': 53, 'GET /user': 5, 'PATCH /repos/:owner/:repo/issues/:number': 50 } }
   const usage = usageDelta(before, after)
-  t.same(usage, { requests: 300, quotaSpent: 100, notModified: 188, secondaryLimited: 10 })
+  t.same(usage, { requests: 300, quotaSpent: 100, notModified: 188, secondaryLimited: 10, spentBy: { 'GET /search/issues': 50, 'PATCH /repos/:owner/:repo/issues/:number': 50 } })
 
   const samples: CallSample[] = [
     ...Array.from({ length: 396 }, (_, i): CallSample => ({ tool: 'get_issue', ms: 61 + (i % 4), outcome: 'ok' })),
@@ -83,6 +83,9 @@ t.test('rows: quota per 1,000 calls from the stand-in, latency added over GitHub
   t.match(hooked, /\| \*\*GitHub quota per 1,000 tool calls\*\* \| \*\*250\*\* \| \*\*250\*\* \| \*\*50\*\* \|/)
   t.match(table, /latency added over GitHub's\*\* p50 \/ p99 ms \(call − 60 ms\) \| \*\*3\.0 \/ 4\.0\*\*/)
   t.match(table, /errors \(of which rate-limited by GitHub\) \| 2 \(1\) \|/)
+  t.match(table, /\| quota spent on searches \| 50 \| 50 \|\n/, 'where the quota went, by route')
+  t.match(table, /\| quota spent on issue updates \| 50 \| 50 \|\n/)
+  t.match(table, /\| quota spent on issue reads \| 0 \| 0 \|\n/)
 })
 
 t.test('a person\'s edit changes the issue\'s ETag, so a revalidation gets a 200', async (t) => {
@@ -136,7 +139,7 @@ t.test('a short drive against the baseline: every call answered, every answer on
 })
 
 t.test('targets: the gateway\'s agent-workload errors must be zero; the per-request get_issue row is held to 2×', async (t) => {
-  const zero: StandinUsage = { requests: 0, quotaSpent: 0, notModified: 0, secondaryLimited: 0 }
+  const zero: StandinUsage = { requests: 0, quotaSpent: 0, notModified: 0, secondaryLimited: 0, spentBy: {} }
   const side = (errors: number) => agentSide(Array.from({ length: 10 }, (_, i): CallSample => ({ tool: 'get_issue', ms: 70, outcome: i < errors ? 'error' : 'ok' })), zero, 1, 60)
   const settings = { agents: 1, seconds: 1, latencyMs: 60, editsPerSecond: 2 }
   const verdict = (errors: number) => evaluateTargets([], undefined, { settings, baseline: side(5), gateway: side(errors) })
@@ -155,7 +158,7 @@ t.test('targets: the gateway\'s agent-workload errors must be zero; the per-requ
 
 t.test('targets with webhooks on: at most a third of the quota without them, less latency added, no errors', async (t) => {
   const settings = { agents: 1, seconds: 1, latencyMs: 60, editsPerSecond: 2 }
-  const side = (quotaSpent: number, ms: number, errors = 0) => agentSide(Array.from({ length: 100 }, (_, i): CallSample => ({ tool: 'get_issue', ms, outcome: i < errors ? 'error' : 'ok' })), { requests: 0, quotaSpent, notModified: 0, secondaryLimited: 0 }, 1, 60)
+  const side = (quotaSpent: number, ms: number, errors = 0) => agentSide(Array.from({ length: 100 }, (_, i): CallSample => ({ tool: 'get_issue', ms, outcome: i < errors ? 'error' : 'ok' })), { requests: 0, quotaSpent, notModified: 0, secondaryLimited: 0, spentBy: {} }, 1, 60)
   const rows = (webhooks: ReturnType<typeof side>) => evaluateTargets([], undefined, { settings, baseline: side(100, 70), gateway: side(45, 90), webhooks })
     .filter((x) => /webhooks on/.test(x.name))
   const good = rows(side(15, 80))
@@ -178,6 +181,7 @@ t.test('the agent stand-in child: fleet seed, secondary limits on, usage and fre
   for (let i = 0; i < 30; i++) t.equal((await search()).status, 200)
   t.equal((await search()).status, 403, 'the 31st search in a minute is refused')
   t.match(await usage(), { type: 'usage', quotaSpent: 31, secondaryLimited: 1 }, 'primary quota lifted, spending counted')
+  t.same((await usage()).spentBy, { 'GET /repos/:owner/:repo/issues/:number': 1, 'GET /search/issues': 30 }, 'and counted by route; the refused search spent none')
   await child.ask<FreshLimitsMessage>({ type: 'fresh-limits' }, 'fresh-limits')
   t.equal((await search()).status, 200, 'fresh windows: searches are served again')
 })

@@ -104,8 +104,9 @@ t.test('usage counts quota-spending answers; a 304 and a secondary-limit 403 spe
   t.equal((await get('/search/issues?q=is:issue')).status, 200)
   t.equal((await get('/search/issues?q=is:issue')).status, 403)
   t.equal((await get('/rate_limit')).status, 200)
-  t.same(github.usage(), { requests: 7, quotaSpent: 3, notModified: 2, secondaryLimited: 1 },
-    'the 200, the 404 and the search spent quota; the 304s, the 403 and /rate_limit did not')
+  const spentBy = { 'GET /repos/:owner/:repo/issues/:number': 2, 'GET /search/issues': 1 }
+  t.same(github.usage(), { requests: 7, quotaSpent: 3, notModified: 2, secondaryLimited: 1, spentBy },
+    'the 200, the 404 and the search spent quota (counted by route); the 304s, the 403 and /rate_limit did not')
   github.reset()
-  t.same(github.usage(), { requests: 0, quotaSpent: 0, notModified: 0, secondaryLimited: 0 }, 'reset starts afresh')
+  t.same(github.usage(), { requests: 0, quotaSpent: 0, notModified: 0, secondaryLimited: 0, spentBy: {} }, 'reset starts afresh')
 })
