@@ -5,7 +5,7 @@
 // failed, since a failed write may still have landed upstream, and an issue's edit updates the
 // cached answers from GitHub's answer where it can (patch-rules.ts). While webhooks keep a
 // repository fresh (freshness.ts), a cached answer about it is served without asking GitHub at all.
-import type { EtagCache } from './etag-cache.js'
+import { STALE, type EtagCache, type Entry } from './etag-cache.js'
 import type { Freshness } from './freshness.js'
 import { writeChange } from './issue-change.js'
 import { applyChange } from './patch-rules.js'
@@ -60,10 +60,18 @@ export function withConditionalRequests (fetch: SnapshotFetch, cache: EtagCache,
     }
     if (cached !== undefined) cache.misses++
     const etag = res.headers.get('etag')
-    // A change announced while this read was in flight (a write, a delivery) may have made this
-    // copy stale, or left a newer one in the cache.
-    if (res.status === 200 && etag !== null && etag !== '' && !cache.changedSince(path, generation)) {
-      cache.set(key, { path, url, accept, etag, answer: res, checkedAt: asked })
+    if (res.status === 200 && etag !== null && etag !== '') {
+      const entry: Entry = { path, url, accept, etag, answer: res, checkedAt: asked }
+      // A change announced while this read was in flight (a write, a delivery) may postdate
+      // GitHub's answer: it is applied to the answer, or the answer is stored to be revalidated.
+      if (!cache.changedSince(path, generation)) cache.set(key, entry)
+      else {
+        const caught = cache.catchUp(entry, generation)
+        const held = cache.get(key)
+        if (caught !== 'stale') cache.set(key, caught)
+        // Unless a change made the cached answer whole again since this read began (a delivery's issue).
+        else if (held === undefined || held.checkedAt < asked) cache.set(key, { ...entry, checkedAt: STALE })
+      }
     }
     return res
   }

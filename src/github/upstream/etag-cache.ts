@@ -51,6 +51,9 @@ export type Verdict = Entry | 'keep' | 'stale'
 
 // Changes remembered for the reads in flight: far more than arrive while one read is (10 s at most).
 const LOG_SIZE = 1000
+// Of those, the latest keep their patch (and the objects it holds) to replay on a read that
+// overlapped them; a read that overlapped more is stored stale, to be revalidated.
+const REPLAYABLE = 100
 
 /**
  * A whole JSON document: a cut or non-JSON 200 under a real ETag would otherwise be replayed for
@@ -72,10 +75,10 @@ export class EtagCache {
   hits = 0
   misses = 0
   fresh = 0
-  /** Bumped by every change: a read that started before one it touches must not store its copy. */
+  /** Bumped by every change: a read that started before one it touches stores its copy only caught up with it (catchUp). */
   generation = 0
-  /** The latest changes: their generation and the paths they touch. */
-  private readonly changes: Array<{ generation: number, touches: (path: string) => boolean }> = []
+  /** The latest changes: their generation, the paths they touch and, for the latest, their patch. */
+  private readonly changes: Array<{ generation: number, touches: (path: string) => boolean, patch?: (entry: Entry) => Verdict }> = []
 
   /** Credential identities by Authorization header: hashed once per credential, not per request. */
   private readonly identities = new LRUCache<string, string>({ max: 1000 })
@@ -116,8 +119,10 @@ export class EtagCache {
    * dropped if it no longer fits).
    */
   apply (touches: (path: string) => boolean, patch?: (entry: Entry) => Verdict): void {
-    this.changes.push({ generation: ++this.generation, touches })
+    this.changes.push({ generation: ++this.generation, touches, patch })
     if (this.changes.length > LOG_SIZE) this.changes.shift()
+    const old = this.changes.at(-1 - REPLAYABLE)
+    if (old !== undefined) old.patch = undefined
     if (this.entries === null) return
     const patched: Array<[string, Entry]> = []
     for (const [key, entry] of this.entries.entries()) {
@@ -137,6 +142,25 @@ export class EtagCache {
       if (this.changes[i].touches(path)) return true
     }
     return false
+  }
+
+  /**
+   * A fresh answer from a read that started at `generation`, caught up with the changes announced
+   * while it was in flight: GitHub answered before they reached it, so each that touches its path
+   * is applied to it in order, as it was to the cached answers. 'stale' where one cannot be (its
+   * patch said so, it carried nothing to apply, or it is no longer remembered): the answer is then
+   * stored to be revalidated, under its own ETag, which is newer than any the cache held.
+   */
+  catchUp (entry: Entry, generation: number): Entry | 'stale' {
+    if ((this.changes[0]?.generation ?? Infinity) > generation + 1) return 'stale'
+    let current = entry
+    for (const change of this.changes) {
+      if (change.generation <= generation || !change.touches(entry.path)) continue
+      const verdict = change.patch === undefined ? 'stale' : change.patch(current)
+      if (verdict === 'stale') return 'stale'
+      if (verdict !== 'keep') current = verdict
+    }
+    return current
   }
 
   stats (): EtagStats {

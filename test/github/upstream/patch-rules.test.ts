@@ -198,7 +198,7 @@ function heldUpstream (answers: Map<string, unknown>) {
   return { inner, release: () => held.splice(0).forEach((r) => r()) }
 }
 
-t.test('a read in flight when a change patches its answer does not store its older copy; reads of other issues still do', async (t) => {
+t.test('a read in flight when a change patches its answer stores its copy with the change applied; reads of other issues are untouched', async (t) => {
   const cache = new EtagCache({ maxEntries: 100, maxBytes: 1e7 })
   const answers = new Map<string, unknown>([['/repos/o/r/issues/7', issue(7)], ['/repos/o/r/issues/8', issue(8)]])
   const up = heldUpstream(answers)
@@ -217,7 +217,9 @@ t.test('a read in flight when a change patches its answer does not store its old
   applyChange(cache, { stale: ['/repos/o/r/issues'], issue: { repo: 'o/r', number: 7, action: 'edited', issue: issue(7, T1, { title: 'Patched' }), comment: undefined } }, NOW)
   up.release() // GitHub's answers from before the change
   await Promise.all([again, other])
-  t.match(JSON.parse(Buffer.from(cache.get(k)!.answer.body!).toString()), { title: 'Patched' }, 'the patched answer stays')
+  t.match(JSON.parse(Buffer.from(cache.get(k)!.answer.body!).toString()), { title: 'Patched' }, 'GitHub\'s older answer caught up with the change')
+  t.equal(cache.get(k)!.etag, 'W/"2"', 'under the ETag of the read\'s answer, newer than the one the cache held')
+  t.equal(cache.get(k)!.checkedAt, NOW, 'a whole issue: as recent as the change')
   t.ok(cache.get(cache.key('', PLAIN, `${API}/repos/o/r/issues/8`)), 'another issue\'s read, untouched by the change, is kept')
 })
 
@@ -244,4 +246,80 @@ t.test('a write\'s answer updates the cached answers: an edit of an issue is a c
   t.equal(entry('/repos/o/r/issues').checkedAt, STALE, 'a state change: the open list is asked again')
   await fetch(`${API}/repos/o/r/issues/7/comments`, { method: 'POST', headers: { accept: PLAIN }, body: '{"body":"hi"}' })
   t.equal(entry('/repos/o/r/issues/7').checkedAt, STALE, 'a comment posted: no issue in the answer, the issue is asked again')
+})
+
+/** Conditional requests over a held upstream whose answers the test sets, with the freshness clock given. */
+function inFlight (answers: Map<string, unknown>, now: () => number) {
+  const cache = new EtagCache({ maxEntries: 100, maxBytes: 1e7 })
+  const up = heldUpstream(answers)
+  const sent: Array<string | undefined> = []
+  const inner = (url: string, init: UpstreamInit) => { sent.push(init.headers?.['if-none-match']); return up.inner(url, init) }
+  const fetch = withConditionalRequests(inner, cache, API, { now, fresh: (_path, checkedAt) => now() - checkedAt <= 60_000 })
+  const read = (url: string) => fetch(`${API}${url}`, { headers: { accept: PLAIN } })
+  const key = (url: string) => cache.key('', PLAIN, `${API}${url}`)
+  const settle = () => new Promise((resolve) => setImmediate(resolve))
+  return { cache, up, sent, read, key, settle }
+}
+
+t.test('a list read in flight when a delivery changes an issue on it: stored with the issue replaced, fresh from when GitHub answered', async (t) => {
+  let clock = 10_000
+  const LIST = '/repos/o/r/issues?state=open&per_page=20'
+  const f = inFlight(new Map([['/repos/o/r/issues', [issue(9), issue(7), issue(6)]]]), () => clock)
+  const reading = f.read(LIST)
+  await f.settle()
+  clock = 10_030
+  applyChange(f.cache, { stale: ['/repos/o/r/issues', '/search/issues'], issue: { repo: 'o/r', number: 7, action: 'comment_created', issue: issue(7, T1, { comments: 2 }), comment: comment(50, T1) } }, clock)
+  f.up.release() // GitHub answered before the comment
+  await reading
+  const entry = f.cache.get(f.key(LIST))!
+  t.same((JSON.parse(Buffer.from(entry.answer.body!).toString()) as Array<{ number: number, comments: number }>).map((i) => [i.number, i.comments]), [[9, 1], [7, 2], [6, 1]])
+  t.equal(entry.checkedAt, 10_000, 'the rest of the page is as recent as GitHub\'s answer')
+  clock = 20_000
+  const again = await f.read(LIST)
+  t.equal(f.sent.length, 1, 'the next read is served without asking GitHub: before, it cost another request')
+  t.match(JSON.parse(Buffer.from(again.body!).toString()), [{}, { comments: 2 }, {}])
+})
+
+t.test('a read in flight when a change it cannot take arrives: stored to be revalidated, under its own newer ETag', async (t) => {
+  let clock = 10_000
+  const LIST = '/repos/o/r/issues?state=open&per_page=20'
+  const f = inFlight(new Map([['/repos/o/r/issues', [issue(9), issue(7)]]]), () => clock)
+  const first = f.read(LIST)
+  f.up.release()
+  await first
+  f.cache.get(f.key(LIST))!.checkedAt = STALE
+  const reading = f.read(LIST)
+  await f.settle()
+  applyChange(f.cache, { stale: ['/repos/o/r/issues'], issue: { repo: 'o/r', number: 20, action: 'opened', issue: issue(20, T1), comment: undefined } }, clock)
+  f.up.release()
+  await reading
+  const entry = f.cache.get(f.key(LIST))!
+  t.equal(entry.checkedAt, STALE, 'a new issue moves the page: GitHub is asked before it is served')
+  t.equal(entry.etag, 'W/"2"', 'the ETag of the answer that overlapped the change')
+  const next = f.read(LIST)
+  await f.settle()
+  f.up.release()
+  await next
+  t.same(f.sent, [undefined, 'W/"1"', 'W/"2"'], 'revalidated with the newer ETag: a 304 where nothing changed since')
+})
+
+t.test('a read that overlapped more changes than are kept to replay is stored to be revalidated', async (t) => {
+  const clock = 10_000
+  const ISSUE = '/repos/o/r/issues/7'
+  const f = inFlight(new Map([[ISSUE, issue(7)]]), () => clock)
+  const reading = f.read(ISSUE)
+  await f.settle()
+  // One edit a second, each newer than the last.
+  const at = (n: number) => new Date(Date.parse(T1) + n * 1000).toISOString().replace('.000Z', 'Z')
+  for (let n = 0; n < 101; n++) applyChange(f.cache, { stale: ['/repos/o/r/issues'], issue: { repo: 'o/r', number: 7, action: 'edited', issue: issue(7, at(n), { title: `Edit ${n}` }), comment: undefined } }, clock)
+  f.up.release()
+  await reading
+  const entry = f.cache.get(f.key(ISSUE))!
+  t.equal(entry.checkedAt, STALE)
+  const g = f.cache.generation
+  const older = { ...entry, checkedAt: clock }
+  t.equal(f.cache.catchUp(older, g - 101), 'stale', 'the change before the last hundred holds no patch any more')
+  t.match(f.cache.catchUp(older, g - 100), { checkedAt: clock }, 'the last hundred still do')
+  const caught = f.cache.catchUp(older, g - 100) as { answer: { body: Uint8Array } }
+  t.match(JSON.parse(Buffer.from(caught.answer.body).toString()), { title: 'Edit 100' }, 'applied in order')
 })
