@@ -28,9 +28,9 @@ export interface DispatchDeps {
   userTokens?: ReadonlyMap<string, string>
   faults: Faults
   quotas: { core: Quota; search: Quota }
-  /** Off unless the stand-in was asked to enforce them (the agent-workload benchmark). */
   /** Told the route of every answer that spent primary quota. */
   onSpent?: (route: string) => void
+  /** Off unless the stand-in was asked to enforce them (the agent-workload benchmark). */
   secondary?: SecondaryLimits
   /** A GitHub App installed on some accounts (its JWT and installation tokens are accepted). */
   app?: SandboxApp
