@@ -7,8 +7,10 @@
 import { readFileSync } from 'node:fs'
 import { BENCH, serverEnv } from './config.js'
 import { failures, fire } from './cannon.js'
-import { closeSession, inBatches, openSession } from './mcp-http.js'
+import { closeSession, inBatches } from './mcp-http.js'
+import { openMany } from './phases.js'
 import { startChild, type Child } from './procs.js'
+import { median } from './report.js'
 import { SCENARIOS } from './scenarios.js'
 
 /** utime + stime of a process, in clock ticks (100 a second on Linux). */
@@ -32,9 +34,7 @@ const sides: Child[] = [
 ]
 const sessions = new Map<Child, string[] | undefined>()
 for (const side of sides) {
-  const ids: string[] = []
-  if (scenario.sessionPerConnection) await inBatches(Array.from({ length: BENCH.connections }), 10, async () => { ids.push(await openSession(side.url)) })
-  sessions.set(side, scenario.sessionPerConnection ? ids : undefined)
+  sessions.set(side, scenario.sessionPerConnection ? await openMany(side, BENCH.connections) : undefined)
   await fire({ url: side.url, scenario, seconds: BENCH.warmupSeconds, connections: BENCH.connections, sessions: sessions.get(side) })
 }
 const perRequest = new Map<Child, number[]>(sides.map((s) => [s, []]))
@@ -47,8 +47,7 @@ for (let r = 1; r <= rounds; r++) {
     console.log(`${id} round ${r} ${side.name}: ${Math.round(stats.rps)} req/s, ${us.toFixed(0)} µs CPU/request, failures ${failures(stats)}`)
   }
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const [a, b] = sides.map((s) => median(perRequest.get(s)!))
+const [a, b] = sides.map((s) => median(perRequest.get(s)!, (us) => us))
 console.log(`${id}: median CPU per request A ${a.toFixed(0)} µs, B ${b.toFixed(0)} µs, B/A ${(b / a).toFixed(3)}`)
 for (const side of sides) await inBatches(sessions.get(side) ?? [], 10, (sid) => closeSession(side.url, sid))
 for (const child of [...sides, github]) await child.stop()

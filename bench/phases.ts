@@ -24,7 +24,8 @@ async function preflight (child: Child, scenario: Scenario): Promise<void> {
   if (problem) throw new Error(`${child.name} answers ${scenario.id} wrongly: ${problem}`)
 }
 
-async function openMany (child: Child, count: number): Promise<string[]> {
+/** `count` sessions opened on `child`, ten at a time. */
+export async function openMany (child: Pick<Child, 'url'>, count: number): Promise<string[]> {
   const ids: string[] = []
   await inBatches(Array.from({ length: count }), 10, async () => { ids.push(await openSession(child.url)) })
   return ids
