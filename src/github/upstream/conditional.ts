@@ -63,15 +63,12 @@ export function withConditionalRequests (fetch: SnapshotFetch, cache: EtagCache,
     if (res.status === 200 && etag !== null && etag !== '') {
       const entry: Entry = { path, url, accept, etag, answer: res, checkedAt: asked }
       // A change announced while this read was in flight (a write, a delivery) may postdate
-      // GitHub's answer: it is applied to the answer, or the answer is stored to be revalidated.
-      if (!cache.changedSince(path, generation)) cache.set(key, entry)
-      else {
-        const caught = cache.catchUp(entry, generation)
-        const held = cache.get(key)
-        if (caught !== 'stale') cache.set(key, caught)
-        // Unless a change made the cached answer whole again since this read began (a delivery's issue).
-        else if (held === undefined || held.checkedAt < asked) cache.set(key, { ...entry, checkedAt: STALE })
-      }
+      // GitHub's answer: it is applied to the answer, or the answer is stored to be revalidated,
+      // unless a change made the cached answer whole again since this read began (a delivery's issue).
+      const caught = cache.catchUp(entry, generation)
+      const held = caught === 'stale' ? cache.get(key) : undefined
+      if (caught !== 'stale') cache.set(key, caught)
+      else if (held === undefined || held.checkedAt < asked) cache.set(key, { ...entry, checkedAt: STALE })
     }
     return res
   }

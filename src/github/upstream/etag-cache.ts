@@ -152,10 +152,13 @@ export class EtagCache {
    * stored to be revalidated, under its own ETag, which is newer than any the cache held.
    */
   catchUp (entry: Entry, generation: number): Entry | 'stale' {
-    if ((this.changes[0]?.generation ?? Infinity) > generation + 1) return 'stale'
+    if (generation === this.generation) return entry
+    // Generations in the log are consecutive: the first change after the read's is at `from`.
+    const from = generation + 1 - (this.changes[0]?.generation ?? Infinity)
+    if (from < 0) return 'stale'
     let current = entry
-    for (const change of this.changes) {
-      if (change.generation <= generation || !change.touches(entry.path)) continue
+    for (const change of this.changes.slice(from)) {
+      if (!change.touches(entry.path)) continue
       const verdict = change.patch === undefined ? 'stale' : change.patch(current)
       if (verdict === 'stale') return 'stale'
       if (verdict !== 'keep') current = verdict
