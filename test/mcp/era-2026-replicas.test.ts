@@ -22,6 +22,10 @@ async function replica (t: TestContext, github: GitHubStandin, key: string): Pro
   const app = await buildApp({ env: testEnv(github, { REDIS_URL: 'redis://127.0.0.1:6379', AUTH_KEYS: key, RATE_LIMIT_MAX: String(LIMIT) }) })
   t.teardown(() => app.close())
   await app.listen({ port: 0, host: '127.0.0.1' })
+  // A replica serves before its Redis connection is up (unlimited, by design); the budget below is
+  // asserted, so wait for it, as under load a connection can take longer than the whole test.
+  const redis = app.rateLimitStore.redis!
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve))
   return { url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}/mcp`, app }
 }
 
