@@ -54,7 +54,8 @@ async function mcp (app: FastifyInstance) {
   const modern = new ModernEra({
     catalog: app.github.catalog,
     logger: app.log,
-    serverFor: (caller) => admission.modernServer(caller),
+    serverFor: (caller, observe) => admission.modernServer(caller, observe),
+    audit: (event) => admission.audit(event),
     maxListeners: app.config.MAX_SESSIONS,
   })
   // subscriptions/listen streams never finish by themselves: end them before the server waits

@@ -7,6 +7,7 @@ import type { Confirmations } from './confirmation.js'
 import { routeDirectly } from './sdk-internals.js'
 import type { Caller, Logger, ToolCallEvent } from './session-context.js'
 import { createSessionServer, type Era } from './session-server.js'
+import { audit } from './tool-call.js'
 import type { Session, SessionStore } from './session-store.js'
 import { FastifyTransport } from './transport.js'
 
@@ -59,13 +60,20 @@ export class SessionAdmission {
    * A server for one 2026-07-28 request: no session and no transport of ours (the SDK's per-request
    * entry connects it, modern.ts). Resource updates reach it through subscriptions/listen.
    */
-  modernServer (caller: Caller): Server {
-    return this.server(caller, this.opts.logger, true, 'modern')
+  modernServer (caller: Caller, observe?: (event: ToolCallEvent) => void): Server {
+    return this.server(caller, this.opts.logger, true, 'modern', observe)
   }
 
-  private server (caller: Caller, logger: Logger, mayPublish: boolean, era: Era): Server {
+  /** The audit line and metrics of a 2026 call answered from an identical one in flight (modern-calls.ts). */
+  audit (event: ToolCallEvent): void {
+    audit(this.opts.catalog, { logger: this.opts.logger, onToolCall: this.opts.onToolCall }, event)
+  }
+
+  private server (caller: Caller, logger: Logger, mayPublish: boolean, era: Era, observe?: (event: ToolCallEvent) => void): Server {
+    const report = this.opts.onToolCall
+    const onToolCall = observe === undefined ? report : (event: ToolCallEvent) => { report?.(event); observe(event) }
     return createSessionServer(this.opts.catalog, {
-      keyName: caller.name, keyId: caller.id, access: caller.access, logger, onToolCall: this.opts.onToolCall,
+      keyName: caller.name, keyId: caller.id, access: caller.access, logger, onToolCall,
       subscriptions: mayPublish && this.opts.subscriptions === true,
     }, era, this.opts.confirmations)
   }

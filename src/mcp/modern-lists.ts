@@ -15,7 +15,29 @@ export const REMEMBERED: ReadonlySet<string> = new Set(['tools/list', 'prompts/l
 // Headers of the SDK's answer that describe that one response, not the result.
 const PER_RESPONSE = new Set(['content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding'])
 
-interface Remembered { result: string, headers: Array<[string, string]> }
+/** A plain JSON result the SDK answered, ready to answer an identical request under its own id. */
+export interface Remembered { result: string, headers: Array<[string, string]> }
+
+/** The SDK's answer as a Remembered, when it is a 200 JSON result (not an error, not a stream). */
+export function rememberable (response: Response, body: Buffer): Remembered | undefined {
+  if (response.status !== 200 || response.headers.get('content-type')?.startsWith('application/json') !== true) return undefined
+  let parsed: { result?: unknown }
+  try {
+    parsed = JSON.parse(body.toString('utf8')) as { result?: unknown }
+  } catch {
+    return undefined
+  }
+  if (typeof parsed.result !== 'object' || parsed.result === null) return undefined
+  const headers: Array<[string, string]> = []
+  response.headers.forEach((value, name) => { if (!PER_RESPONSE.has(name)) headers.push([name, value]) })
+  return { result: JSON.stringify(parsed.result), headers }
+}
+
+/** Answers `id` with a remembered result. */
+export function sendRemembered (reply: FastifyReply, remembered: Remembered, id: unknown): FastifyReply {
+  for (const [name, value] of remembered.headers) reply.header(name, value)
+  return reply.code(200).send(Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${remembered.result}}`))
+}
 
 export class ModernLists {
   private readonly answers = new LRUCache<string, Remembered>({ max: 1000 })
@@ -32,24 +54,14 @@ export class ModernLists {
   answer (key: string, id: unknown, reply: FastifyReply): boolean {
     const remembered = this.answers.get(key)
     if (remembered === undefined) return false
-    for (const [name, value] of remembered.headers) reply.header(name, value)
-    reply.code(200).send(Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${remembered.result}}`))
+    sendRemembered(reply, remembered, id)
     return true
   }
 
   /** Keeps the SDK's answer under `key` when it is a plain JSON result. */
   remember (key: string, response: Response, body: Buffer): void {
-    if (response.status !== 200 || response.headers.get('content-type')?.startsWith('application/json') !== true) return
-    let parsed: { result?: unknown }
-    try {
-      parsed = JSON.parse(body.toString('utf8')) as { result?: unknown }
-    } catch {
-      return
-    }
-    if (typeof parsed.result !== 'object' || parsed.result === null) return
-    const headers: Array<[string, string]> = []
-    response.headers.forEach((value, name) => { if (!PER_RESPONSE.has(name)) headers.push([name, value]) })
-    this.answers.set(key, { result: JSON.stringify(parsed.result), headers })
+    const remembered = rememberable(response, body)
+    if (remembered !== undefined) this.answers.set(key, remembered)
   }
 
   get size (): number { return this.answers.size }

@@ -12,16 +12,22 @@ import {
   type AuthInfo, type InboundClassificationOutcome, type InboundModernRoute, type McpHttpHandler, type Server,
 } from '@modelcontextprotocol/server'
 import type { Catalog } from './catalog.js'
-import { ModernLists, REMEMBERED } from './modern-lists.js'
+import { ModernCalls, sharedEvent, type SharedAnswer } from './modern-calls.js'
+import { ModernLists, REMEMBERED, rememberable, sendRemembered } from './modern-lists.js'
 import { matchResource } from './prompts-resources.js'
-import type { Caller, Logger } from './session-context.js'
+import type { Caller, Logger, ToolCallEvent } from './session-context.js'
 import { MAX_SUBSCRIPTIONS } from './subscriptions.js'
 
 export interface ModernOptions {
   catalog: Catalog
   logger: Logger
-  /** A server for one 2026 request by `caller` (built per request: 2026 has no sessions). */
-  serverFor: (caller: Caller) => Server
+  /**
+   * A server for one 2026 request by `caller` (built per request: 2026 has no sessions); `observe`,
+   * when given, hears the audit event of the tool call it serves.
+   */
+  serverFor: (caller: Caller, observe?: (event: ToolCallEvent) => void) => Server
+  /** Audits a tool call answered from an identical one in flight (modern-calls.ts). */
+  audit: (event: ToolCallEvent) => void
   /** Open subscriptions/listen streams at most, on this process. */
   maxListeners: number
 }
@@ -134,16 +140,18 @@ class ListenBridge {
 export class ModernEra {
   private readonly handler: McpHttpHandler
   private readonly bridge: ListenBridge
-  private readonly callers = new WeakMap<AuthInfo, Caller>()
+  private readonly callers = new WeakMap<AuthInfo, { caller: Caller, observe?: (event: ToolCallEvent) => void }>()
   private readonly lists = new ModernLists()
+  private readonly calls: ModernCalls
   private closed = false
 
   constructor (private readonly opts: ModernOptions) {
     const bus = new InMemoryServerEventBus((error) => opts.logger.warn({ err: error }, 'listen stream listener failed'))
+    this.calls = new ModernCalls(opts.catalog)
     this.handler = createMcpHandler(({ authInfo }) => {
-      const caller = authInfo === undefined ? undefined : this.callers.get(authInfo)
-      if (caller === undefined) throw new Error('a 2026 request reached the MCP handler without a caller')
-      return opts.serverFor(caller)
+      const entry = authInfo === undefined ? undefined : this.callers.get(authInfo)
+      if (entry === undefined) throw new Error('a 2026 request reached the MCP handler without a caller')
+      return opts.serverFor(entry.caller, entry.observe)
     }, {
       legacy: 'reject',
       bus,
@@ -156,15 +164,44 @@ export class ModernEra {
   /** URIs the bridge watches (tests, metrics). */
   get watchedResources (): number { return this.bridge.size }
 
+  /** Tool calls in flight that identical ones may wait for, and those waiting (tests). */
+  get sharedCalls (): { inFlight: number, waiting: number } { return this.calls.stats }
+
   /** Serves a 2026 message; `route` is its classification, undefined when the SDK's entry makes it (plainlyModern). */
   async serve (request: FastifyRequest, reply: FastifyReply, caller: Caller, route: InboundModernRoute | undefined): Promise<FastifyReply> {
-    // Shutdown has begun (the SDK's entry is closed): the answer a 2025 client gets for a new session.
-    if (this.closed) {
-      return reply.code(503).header('retry-after', '5').type('application/json')
-        .send({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Server is shutting down' } })
-    }
+    if (this.closed) return shuttingDown(reply)
     const listKey = route && this.lists.keyOf(request, route, this.opts.catalog.listVariant(caller.access))
     if (listKey !== undefined && route?.messageKind === 'request' && this.lists.answer(listKey, route.message.id, reply)) return reply
+    // An identical read-only call in flight: its answer is this one's (modern-calls.ts). When it
+    // has none to give, this request is served on its own, below.
+    const shareKey = route === undefined ? this.calls.keyOf(request, caller) : undefined
+    const waitFor = shareKey === undefined ? undefined : this.calls.join(shareKey)
+    if (waitFor !== undefined) {
+      const started = performance.now()
+      const shared = await waitFor
+      if (shared !== undefined) {
+        this.opts.audit(sharedEvent(shared.event, caller, Math.round(performance.now() - started)))
+        return sendRemembered(reply, shared.answer, (request.body as { id: unknown }).id)
+      }
+      if (this.closed) return shuttingDown(reply) // what it waited for was cut short by the shutdown
+    }
+    const land = shareKey !== undefined && waitFor === undefined ? this.calls.start(shareKey) : undefined
+    let share = (): SharedAnswer | undefined => undefined
+    try {
+      return await this.exchange(request, reply, caller, route, listKey, land && ((answer) => { share = answer }))
+    } finally {
+      land?.(() => share())
+    }
+  }
+
+  /**
+   * Runs one request through the SDK's entry and sends its answer. `offer`, when given, receives a
+   * way to build the answer for identical requests that waited (modern-calls.ts).
+   */
+  private async exchange (
+    request: FastifyRequest, reply: FastifyReply, caller: Caller, route: InboundModernRoute | undefined,
+    listKey: string | undefined, offer?: (share: () => SharedAnswer | undefined) => void,
+  ): Promise<FastifyReply> {
     let unwatch: (() => void) | undefined
     if (route?.messageKind === 'request' && route.message.method === 'subscriptions/listen') {
       const refused = this.refusedListen(route.message.params, caller)
@@ -185,7 +222,8 @@ export class ModernEra {
     if (reply.raw.destroyed) ended()
     else reply.raw.once('close', ended)
     const authInfo: AuthInfo = { token: '', clientId: caller.id, scopes: [] }
-    this.callers.set(authInfo, caller)
+    let event: ToolCallEvent | undefined
+    this.callers.set(authInfo, { caller, observe: offer && ((e) => { event = e }) })
     const response = await this.handler.fetch(webRequest(request, abort.signal), { authInfo, parsedBody: request.body })
     reply.code(response.status)
     response.headers.forEach((value, name) => { reply.header(name, value) })
@@ -195,6 +233,10 @@ export class ModernEra {
     }
     const body = Buffer.from(await response.arrayBuffer())
     if (listKey !== undefined) this.lists.remember(listKey, response, body)
+    offer?.(() => {
+      const answer = event?.outcome === 'ok' ? rememberable(response, body) : undefined
+      return answer === undefined || event === undefined ? undefined : { answer, event }
+    })
     return reply.send(body)
   }
 
@@ -223,6 +265,12 @@ export class ModernEra {
     this.closed = true
     await this.handler.close()
   }
+}
+
+/** Shutdown has begun (the SDK's entry is closed): the answer a 2025 client gets for a new session. */
+function shuttingDown (reply: FastifyReply): FastifyReply {
+  return reply.code(503).header('retry-after', '5').type('application/json')
+    .send({ jsonrpc: '2.0', id: null, error: { code: -32000, message: 'Server is shutting down' } })
 }
 
 /** The distinct resource URIs a listen request names. */

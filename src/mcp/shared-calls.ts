@@ -27,7 +27,11 @@ function leftError (signal: AbortSignal): Error {
 
 export class SharedCalls {
   private readonly flights = new Map<string, Flight<unknown>>()
+  private forgotten = 0
   readonly stats: SharedCallStats = { shared: 0 }
+
+  /** How many times forgetInFlight() has run: sharing one level up (modern-calls.ts) keys its runs by it. */
+  get epoch (): number { return this.forgotten }
 
   /** Runs `run` for `key`, or joins the run of that key already in flight. */
   async run<T> (key: string, ctx: ToolContext, run: (shared: ToolContext) => Promise<T>): Promise<T> {
@@ -53,6 +57,7 @@ export class SharedCalls {
 
   /** After a write: calls from now on start their own runs; runs in flight finish for their callers. */
   forgetInFlight (): void {
+    this.forgotten++
     this.flights.clear()
   }
 

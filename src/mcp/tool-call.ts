@@ -53,6 +53,16 @@ function notDone (verdict: Exclude<Verdict, 'confirmed'>, question: string): Cal
 }
 
 /**
+ * The audit line ('tool call') and the event of one call; also written for a 2026 call answered
+ * from an identical one in flight (modern-calls.ts), which never reaches callTool.
+ */
+export function audit (catalog: Catalog, session: Pick<SessionContext, 'logger' | 'onToolCall'>, event: ToolCallEvent): void {
+  const { tool, key, target, outcome, durationMs } = event
+  session.logger.info({ tool, key, [catalog.target.label]: target, outcome, durationMs }, 'tool call')
+  session.onToolCall?.(event)
+}
+
+/**
  * `ask`, when the client can answer a question (confirmation.ts): a call whose tool needs
  * confirmation then runs only once the user has confirmed it, and the result may be the
  * input-required result that asks. Without `ask` every call runs unasked.
@@ -68,9 +78,7 @@ export async function callTool (
   const args = Value.Default(tool.spec.input, rawArgs ?? {}) as Record<string, unknown>
   const target = catalog.target.of(args)?.slice(0, MAX_TARGET) ?? null
   const finish = (outcome: ToolCallEvent['outcome'], result: CallToolResult): CallToolResult => {
-    const durationMs = Math.round(performance.now() - started)
-    session.logger.info({ tool: name, key: session.keyName, [catalog.target.label]: target, outcome, durationMs }, 'tool call')
-    session.onToolCall?.({ tool: name, key: session.keyName, target, outcome, durationMs, shared })
+    audit(catalog, session, { tool: name, key: session.keyName, target, outcome, durationMs: Math.round(performance.now() - started), shared })
     return result
   }
 

@@ -43,3 +43,18 @@ t.test('a session that never completed initialize is closed by settle()', async 
   t.equal(service.settle(session), false, 'no client version: initialize was refused')
   t.equal(store.size, 0, 'and nothing is left behind')
 })
+
+t.test('audit() writes the audit line and reports the event of a call answered from another (modern-calls.ts)', async (t) => {
+  const lines: Array<{ level: string, obj: Record<string, unknown>, msg?: string }> = []
+  const events: unknown[] = []
+  const store = new SessionStore({ idleTtlMs: 60_000, maxSessions: 1, maxPerKey: 1 })
+  t.teardown(() => store.closeAll())
+  const service = new SessionAdmission({
+    store, catalog, logger: memoryLogger(lines), shuttingDown: () => false, onToolCall: (e) => { events.push(e) },
+  })
+  const event = { tool: 'get_thing', key: 'alpha', target: 'some/where', outcome: 'ok' as const, durationMs: 3, shared: true }
+  service.audit(event)
+  t.same(events, [event], 'metrics see it as any call')
+  t.same(lines, [{ level: 'info', obj: { tool: 'get_thing', key: 'alpha', [catalog.target.label]: 'some/where', outcome: 'ok', durationMs: 3 }, msg: 'tool call' }],
+    'the same audit line as a call served on its own')
+})

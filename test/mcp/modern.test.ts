@@ -39,6 +39,7 @@ async function gateway (t: Test, opts: GatewayOptions = {}) {
     catalog,
     logger,
     serverFor: (caller) => createSessionServer(catalog, { keyName: caller.name, keyId: caller.id, access: caller.access, logger, subscriptions: true }, 'modern'),
+    audit: () => {}, // no tool call is made here
     maxListeners: opts.maxListeners ?? 100,
   })
   /** The ids of the requests served so far. */
