@@ -2,7 +2,7 @@
 // after another (an agent waits for a result before its next call) until the time is up, then
 // finishes the call in hand, so every upstream request a call caused has been counted by the end.
 import { closeSession, inBatches, openSession, post } from '../mcp-http.js'
-import { pass, random, type ToolCall } from './workload.js'
+import { LIMITED, pass, random, type ToolCall } from './workload.js'
 
 export type Outcome = 'ok' | 'rate-limited' | 'error'
 
@@ -47,7 +47,7 @@ export function openAgents (url: string, agents: number): Promise<string[]> {
 export const closeAgents = (url: string, sessions: string[]): Promise<void> => inBatches(sessions, 10, (id) => closeSession(url, id))
 
 /** Every agent loops its plan (seeded by its index) for `seconds`; the samples of every call. */
-export async function driveAgents (url: string, sessions: string[], seconds: number): Promise<CallSample[]> {
+export async function driveAgents (url: string, sessions: string[], seconds: number, opts: { limited?: boolean } = {}): Promise<CallSample[]> {
   const deadline = performance.now() + seconds * 1000
   const samples: CallSample[] = []
   await Promise.all(sessions.map(async (session, agent) => {
@@ -56,6 +56,7 @@ export async function driveAgents (url: string, sessions: string[], seconds: num
     for (let n = 1; performance.now() < deadline; n++) {
       for (const call of pass(rand, agent, n)) {
         if (performance.now() >= deadline) break
+        if (opts.limited === false && LIMITED.has(call.name)) continue
         samples.push(await timedCall(url, session, call, id++))
       }
     }

@@ -32,7 +32,9 @@ async function measure (github: Child, server: Child): Promise<AgentSide> {
   await github.ask<FreshLimitsMessage>({ type: 'fresh-limits' }, 'fresh-limits')
   await preflight(server)
   const sessions = await openAgents(server.url, AGENTS.agents)
-  const warm = await driveAgents(server.url, sessions, BENCH.warmupSeconds)
+  // Reads only: a search or update spent here would still count in the gateway's budgets during
+  // the measured run, while the stand-in's windows are renewed before it (workload.ts LIMITED).
+  const warm = await driveAgents(server.url, sessions, BENCH.warmupSeconds, { limited: false })
   log(`agent_workload       warm-up   ${server.name.padEnd(9)} ${warm.length} calls`)
   await github.ask<FreshLimitsMessage>({ type: 'fresh-limits' }, 'fresh-limits')
   const before = await github.ask<UsageMessage>({ type: 'usage' }, 'usage')

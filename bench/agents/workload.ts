@@ -23,6 +23,12 @@ export function random (seed: number): () => number {
 }
 
 export const SHARES = { search: 0.1, update: 0.05 }
+/**
+ * The calls GitHub's secondary limits count (searches, content-changing writes): the warm-up leaves
+ * them out, so that each server's measured run starts with those windows unspent on both sides,
+ * GitHub's (the stand-in's are renewed before it) and the gateway's budgets, which mirror them.
+ */
+export const LIMITED: ReadonlySet<string> = new Set(['search_issues', 'update_issue'])
 const WORDS = ['sync', 'retry', 'cache', 'start', 'flaky', 'config', 'update', 'memory']
 
 /** The calls of one pass of the loop. `pass` numbers them per agent (it goes into update bodies). */

@@ -225,3 +225,23 @@ t.test('the agent stand-in child with a hook: a ping first, then signed deliveri
   await new Promise((resolve) => setTimeout(resolve, 200))
   t.equal(got.length, sent, 'no deliveries without a hook')
 })
+
+t.test('the warm-up drive leaves out what the secondary limits count: the measured run starts with those windows unspent', async (t) => {
+  const github = await startGitHubStandin({ seed: agentSeed(), secondaryLimits: { searchesPerMinute: 1000, writesPerMinute: 1000 } })
+  t.teardown(() => github.close())
+  github.setRateLimit(1_000_000)
+  github.setSearchRateLimit(1_000_000)
+  const { url } = await listenBaseline(t, github.url)
+  const sessions = await openAgents(url, 4)
+  // 60 passes of 4 agents: searches (1 in 10) and updates (1 in 20) are all but certain in the plan.
+  const warm = await driveAgents(url, sessions, 1.5, { limited: false })
+  const measured = await driveAgents(url, sessions, 1.5)
+  await closeAgents(url, sessions)
+  const names = (samples: CallSample[]) => new Set(samples.map((s) => s.tool))
+  // Every agent's plan has a search or an update by its 6th pass (36 calls): enough passes for the check to mean something.
+  t.ok(warm.length >= 4 * 36, `${warm.length} warm-up calls`)
+  t.notOk(names(warm).has('search_issues'), 'no search in the warm-up')
+  t.notOk(names(warm).has('update_issue'), 'no update in the warm-up')
+  t.ok(names(warm).has('get_issue') && names(warm).has('list_issues'), 'the reads are there')
+  t.ok(names(measured).has('search_issues') || names(measured).has('update_issue'), 'the measured drive has them (control)')
+})
