@@ -25,8 +25,21 @@ interface Exchange {
   landed: Promise<SharedAnswer | undefined>
 }
 
-/** The headers a 2026 answer depends on: those the route hands the SDK (modern.ts webRequest). */
-const relevant = (name: string) => name === 'content-type' || name === 'accept' || name.startsWith('mcp-')
+/**
+ * The headers the SDK's entry is handed (modern.ts webRequest): credentials were checked in front,
+ * so only those MCP defines, the content type, Accept and the `Mcp-*` / `MCP-*` family (version,
+ * method, name, parameters). A 2026 answer depends on no other.
+ */
+export function sdkHeaders (request: FastifyRequest): Record<string, string> {
+  const headers: Record<string, string> = {}
+  for (const name in request.headers) {
+    const value = request.headers[name]
+    if (value === undefined || !(name === 'content-type' || name === 'accept' || name.startsWith('mcp-'))) continue
+    headers[name] = Array.isArray(value) ? value.join(', ') : value
+  }
+  return headers
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 /** The ids the SDK accepts (JSON-RPC string or integer): a waiting request's id is not checked by it. */
 const validId = (id: unknown) => typeof id === 'string' || Number.isSafeInteger(id)
@@ -43,14 +56,8 @@ export class ModernCalls {
     const { name, _meta: meta } = body.params
     if (typeof name !== 'string' || this.catalog.tools.get(name)?.spec.hints.readOnlyHint !== true) return undefined
     if (!isObject(meta) || 'progressToken' in meta || LOG_LEVEL_META_KEY in meta) return undefined
-    const headers: string[] = []
-    for (const header in request.headers) {
-      if (!relevant(header)) continue
-      const value = request.headers[header]
-      headers.push(header, Array.isArray(value) ? value.join(', ') : value ?? '')
-    }
     const { id: _id, ...rest } = body
-    return `${caller.id}\0${JSON.stringify(headers)}\0${JSON.stringify(rest)}`
+    return `${caller.id}\0${JSON.stringify(sdkHeaders(request))}\0${JSON.stringify(rest)}`
   }
 
   /** The exchange in flight for `key` that a request made now may wait for. */

@@ -12,7 +12,7 @@ import {
   type AuthInfo, type InboundClassificationOutcome, type InboundModernRoute, type McpHttpHandler, type Server,
 } from '@modelcontextprotocol/server'
 import type { Catalog } from './catalog.js'
-import { ModernCalls, sharedEvent, type SharedAnswer } from './modern-calls.js'
+import { ModernCalls, sdkHeaders, sharedEvent, type SharedAnswer } from './modern-calls.js'
 import { ModernLists, REMEMBERED, rememberable, sendRemembered } from './modern-lists.js'
 import { matchResource } from './prompts-resources.js'
 import type { Caller, Logger, ToolCallEvent } from './session-context.js'
@@ -280,17 +280,11 @@ function listenUris (params: unknown): string[] {
 }
 
 /**
- * The Web Request the SDK's entry reads: the body is already parsed, and credentials were checked
- * in front (the caller travels as authInfo), so only the headers MCP defines are copied: the
- * content type, Accept and the `Mcp-*` / `MCP-*` family (version, method, name, parameters).
+ * The Web Request the SDK's entry reads: the body is already parsed, and the caller travels as
+ * authInfo, so it carries only the headers MCP defines (sdkHeaders).
  */
 export function webRequest (request: FastifyRequest, signal: AbortSignal): Request {
-  const headers: Record<string, string> = {}
-  for (const name in request.headers) {
-    const value = request.headers[name]
-    if (value === undefined || !(name === 'content-type' || name === 'accept' || name.startsWith('mcp-'))) continue
-    headers[name] = Array.isArray(value) ? value.join(', ') : value
-  }
+  const headers = sdkHeaders(request)
   // The signal is set on the Request afterwards: given to the constructor, it makes undici build
   // a second signal that follows it (an AbortController, a listener and a finaliser registration
   // per request, two thirds of the Request's cost), and the SDK only reads `request.signal`.
