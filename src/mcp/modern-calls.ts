@@ -90,7 +90,7 @@ export class ModernCalls {
   }
 }
 
-/** The audit event of a request answered from another's exchange: its own duration, shared. */
-export function sharedEvent (event: ToolCallEvent, caller: Caller, durationMs: number): ToolCallEvent {
-  return { ...event, key: caller.name, durationMs, shared: true }
+/** The audit event of a request answered from another's exchange (the same caller's): its own duration, shared. */
+export function sharedEvent (event: ToolCallEvent, durationMs: number): ToolCallEvent {
+  return { ...event, durationMs, shared: true }
 }

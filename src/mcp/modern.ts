@@ -180,7 +180,7 @@ export class ModernEra {
       const started = performance.now()
       const shared = await waitFor
       if (shared !== undefined) {
-        this.opts.audit(sharedEvent(shared.event, caller, Math.round(performance.now() - started)))
+        this.opts.audit(sharedEvent(shared.event, Math.round(performance.now() - started)))
         return sendRemembered(reply, shared.answer, (request.body as { id: unknown }).id)
       }
       if (this.closed) return shuttingDown(reply) // what it waited for was cut short by the shutdown
@@ -190,7 +190,7 @@ export class ModernEra {
     try {
       return await this.exchange(request, reply, caller, route, listKey, land && ((answer) => { share = answer }))
     } finally {
-      land?.(() => share())
+      land?.(share)
     }
   }
 

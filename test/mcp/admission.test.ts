@@ -1,6 +1,6 @@
 // Session admission alone: which refusal, in which order, and what a refused initialize leaves.
 import t from 'tap'
-import { SessionAdmission } from '../../src/mcp/admission.js'
+import { SessionAdmission, type AdmissionOptions } from '../../src/mcp/admission.js'
 import { SessionStore } from '../../src/mcp/session-store.js'
 import { Catalog } from '../../src/mcp/catalog.js'
 import { FULL_ACCESS } from '../../src/auth/access.js'
@@ -12,13 +12,13 @@ const catalog = new Catalog({
 })
 const caller = (id: string) => ({ id, name: id, access: FULL_ACCESS })
 
-function admission (limits = { maxSessions: 2, maxPerKey: 1 }) {
+function admission (limits = { maxSessions: 2, maxPerKey: 1 }, more: Partial<AdmissionOptions> = {}) {
   let shuttingDown = false
   let full = 0
   const store = new SessionStore({ idleTtlMs: 60_000, ...limits })
   t.teardown(() => store.closeAll())
   const service = new SessionAdmission({
-    store, catalog, logger: memoryLogger([]), shuttingDown: () => shuttingDown, onFull: () => { full++ },
+    store, catalog, logger: memoryLogger([]), shuttingDown: () => shuttingDown, onFull: () => { full++ }, ...more,
   })
   return { service, store, shutDown: () => { shuttingDown = true }, fullCount: () => full }
 }
@@ -47,11 +47,7 @@ t.test('a session that never completed initialize is closed by settle()', async 
 t.test('audit() writes the audit line and reports the event of a call answered from another (modern-calls.ts)', async (t) => {
   const lines: Array<{ level: string, obj: Record<string, unknown>, msg?: string }> = []
   const events: unknown[] = []
-  const store = new SessionStore({ idleTtlMs: 60_000, maxSessions: 1, maxPerKey: 1 })
-  t.teardown(() => store.closeAll())
-  const service = new SessionAdmission({
-    store, catalog, logger: memoryLogger(lines), shuttingDown: () => false, onToolCall: (e) => { events.push(e) },
-  })
+  const { service } = admission(undefined, { logger: memoryLogger(lines), onToolCall: (e) => { events.push(e) } })
   const event = { tool: 'get_thing', key: 'alpha', target: 'some/where', outcome: 'ok' as const, durationMs: 3, shared: true }
   service.audit(event)
   t.same(events, [event], 'metrics see it as any call')

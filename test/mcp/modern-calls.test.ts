@@ -11,20 +11,12 @@ import type { Caller } from '../../src/mcp/session-context.js'
 import { FULL_ACCESS } from '../../src/auth/access.js'
 import { startGitHubStandin } from '../../sandbox/github-standin.js'
 import { memoryLogger, ROOMY_BUDGETS } from '../github/harness.js'
+import { until } from '../spawn.js'
 import { LOG_LEVEL, post, toolCall, widgets, type Reply, type RpcRequest } from './era-2026-kit.js'
 
 const CALLERS: Record<string, Caller> = {
   alpha: { id: 'key-alpha', name: 'alpha', access: FULL_ACCESS },
   bravo: { id: 'key-bravo', name: 'bravo', access: FULL_ACCESS },
-}
-
-/** Resolves once `check` holds; fails after `ms`. */
-async function eventually (check: () => boolean, ms = 2000) {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time')
-    await new Promise((resolve) => setTimeout(resolve, 5))
-  }
 }
 
 type Hold = (method: string, url: string) => boolean
@@ -128,9 +120,9 @@ const resultOf = (r: Reply) => r.answer?.result as Record<string, unknown> | und
 t.test('identical read-only calls in flight are answered from one exchange, each under its own id and audited', async (t) => {
   const g = await gateway(t)
   const leader = g.send(issue1(1))
-  await eventually(() => g.gate.held.count === 1)
+  await until(() => g.gate.held.count === 1, 'g.gate.held.count === 1')
   const others = [g.send(issue1('two')), g.send(issue1(3))]
-  await eventually(() => g.modern.sharedCalls.waiting === 2)
+  await until(() => g.modern.sharedCalls.waiting === 2, 'g.modern.sharedCalls.waiting === 2')
   t.same(g.modern.sharedCalls, { inFlight: 1, waiting: 2 })
   g.gate.open()
   const replies = [await leader, ...await Promise.all(others)]
@@ -160,7 +152,7 @@ t.test('identical read-only calls in flight are answered from one exchange, each
 t.test('what is never shared goes through the SDK on its own, which checks it', async (t) => {
   const g = await gateway(t)
   const leader = g.send(issue1(1))
-  await eventually(() => g.gate.held.count === 1)
+  await until(() => g.gate.held.count === 1, 'g.gate.held.count === 1')
   const cases: Array<[string, Promise<Reply>]> = [
     ['another caller', g.send(issue1(2), { 'x-caller': 'bravo' })],
     ['an Mcp-Name that disagrees with the body', g.send(issue1(3), { 'mcp-name': 'list_issues' })],
@@ -172,7 +164,7 @@ t.test('what is never shared goes through the SDK on its own, which checks it', 
   ]
   // Each is served on its own: a server for the leader and for each of the four the SDK serves
   // (it refuses the other three before building one). One that waited would never build it.
-  await eventually(() => g.servers.built === 5)
+  await until(() => g.servers.built === 5, 'g.servers.built === 5')
   t.equal(g.modern.sharedCalls.waiting, 0, 'none of them waits for the call in flight')
   g.gate.open()
   const leaderReply = await leader
@@ -195,7 +187,7 @@ t.test('a write tool is never shared', async (t) => {
   const update = (id: number) => toolCall(id, 'update_issue', { ...widgets, issue_number: 1, title: 'Same title' })
   const pending = [g.send(update(1)), g.send(update(2))]
   // Both are in flight at once, each in an exchange of its own.
-  await eventually(() => g.servers.built === 2)
+  await until(() => g.servers.built === 2, 'g.servers.built === 2')
   t.equal(g.modern.sharedCalls.waiting, 0)
   g.gate.open()
   const replies = await Promise.all(pending)
@@ -206,17 +198,17 @@ t.test('a write tool is never shared', async (t) => {
 t.test('a call that begins after a write has ended does not wait for one that began before it', async (t) => {
   const g = await gateway(t)
   const before = g.send(issue1(1))
-  await eventually(() => g.gate.held.count === 1)
+  await until(() => g.gate.held.count === 1, 'g.gate.held.count === 1')
   // Any write ends the sharing of what is in flight (shared-calls.ts): what it changed is not known here.
   const write = await g.send(toolCall(2, 'update_issue', { ...widgets, issue_number: 2, title: 'Retitled while a read was in flight' }))
   t.equal(write.status, 200, write.text.slice(0, 200))
   t.notOk(resultOf(write)?.isError, write.text.slice(0, 300))
   const after = g.send(issue1(3))
   // One that waited would never build a server of its own.
-  await eventually(() => g.servers.built === 3)
+  await until(() => g.servers.built === 3, 'g.servers.built === 3')
   t.same(g.modern.sharedCalls, { inFlight: 1, waiting: 0 }, 'the later read started an exchange of its own, which is now the one found')
   const again = g.send(issue1(4))
-  await eventually(() => g.modern.sharedCalls.waiting === 1)
+  await until(() => g.modern.sharedCalls.waiting === 1, 'g.modern.sharedCalls.waiting === 1')
   g.gate.open()
   const replies = [await before, await after, await again]
   t.same(replies.map((r) => [r.status, r.answer?.id]), [[200, 1], [200, 3], [200, 4]])
@@ -229,9 +221,9 @@ t.test('when the call in flight has nothing to share, each waiting request is se
     const g = await gateway(t, (method, url) => method === 'GET' && url.startsWith('/repos/octo-org/no-such-repo/'))
     const missing = (id: number) => toolCall(id, 'get_issue', { owner: 'octo-org', repo: 'no-such-repo', issue_number: 1 })
     const leader = g.send(missing(1))
-    await eventually(() => g.gate.held.count === 1)
+    await until(() => g.gate.held.count === 1, 'g.gate.held.count === 1')
     const waiting = g.send(missing(2))
-    await eventually(() => g.modern.sharedCalls.waiting === 1)
+    await until(() => g.modern.sharedCalls.waiting === 1, 'g.modern.sharedCalls.waiting === 1')
     g.gate.open()
     const replies = [await leader, await waiting]
     t.same(replies.map((r) => r.answer?.id), [1, 2])
@@ -244,13 +236,13 @@ t.test('when the call in flight has nothing to share, each waiting request is se
     const g = await gateway(t)
     const leaving = new AbortController()
     const leader = g.send(issue1(1), {}, leaving.signal).catch((error: unknown) => error)
-    await eventually(() => g.gate.held.count === 1)
+    await until(() => g.gate.held.count === 1, 'g.gate.held.count === 1')
     const waiting = g.send(issue1(2))
-    await eventually(() => g.modern.sharedCalls.waiting === 1)
+    await until(() => g.modern.sharedCalls.waiting === 1, 'g.modern.sharedCalls.waiting === 1')
     leaving.abort()
     t.ok(await leader instanceof Error, 'the first client gave up')
     // The waiting request now runs its own exchange, which the gate holds too, until it opens.
-    await eventually(() => g.servers.built === 2)
+    await until(() => g.servers.built === 2, 'g.servers.built === 2')
     g.gate.open()
     const reply = await waiting
     t.match(reply, { status: 200, answer: { id: 2, result: { structuredContent: { number: 1 } } } })
@@ -261,9 +253,9 @@ t.test('when the call in flight has nothing to share, each waiting request is se
 t.test('a request waiting when shutdown begins gets the shutdown answer, not a call of its own', async (t) => {
   const g = await gateway(t)
   const leader = g.send(issue1(1))
-  await eventually(() => g.gate.held.count === 1)
+  await until(() => g.gate.held.count === 1, 'g.gate.held.count === 1')
   const waiting = g.send(issue1(2))
-  await eventually(() => g.modern.sharedCalls.waiting === 1)
+  await until(() => g.modern.sharedCalls.waiting === 1, 'g.modern.sharedCalls.waiting === 1')
   await g.modern.close() // ends the exchange in flight
   const reply = await waiting
   t.match(reply, { status: 503, headers: { 'retry-after': '5' }, messages: [{ error: { code: -32000, message: 'Server is shutting down' } }] })
