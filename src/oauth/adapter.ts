@@ -24,6 +24,10 @@ export function adapterFactory (kv: Kv, hooks: AdapterHooks = {}) {
       return `${this.model}:${id}`
     }
 
+    private what (): string {
+      return this.model === 'RefreshToken' ? 'refresh token' : 'grant'
+    }
+
     async upsert (id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const key = this.key(id)
       await kv.set(key, JSON.stringify(payload), expiresIn)
@@ -51,16 +55,18 @@ export function adapterFactory (kv: Kv, hooks: AdapterHooks = {}) {
      * Marks a code or refresh token used; its reuse is what then revokes the grant. oidc-provider
      * reads `consumed` first and calls this later, so two requests (on two replicas, or one) could
      * both find the token unused: the claim is atomic, and the request that loses it is reuse, which
-     * revokes the whole grant as a later reuse would.
+     * revokes the whole grant as a later reuse would. A token that is gone by now was revoked or
+     * destroyed after oidc-provider read it (often by that reuse): it is refused too, or the late
+     * request would go on to issue tokens from it.
      */
     async consume (id: string): Promise<void> {
       const payload = await this.find(id)
-      if (payload === undefined) return
+      if (payload === undefined) throw new errors.InvalidGrant(`${this.what()} no longer valid`)
       const now = Math.floor(Date.now() / 1000)
       const ttlS = typeof payload.exp === 'number' ? Math.max(1, payload.exp - now) : undefined
       if (!await kv.claim(usedKey(this.key(id)), ttlS)) {
         if (payload.grantId !== undefined) await this.revokeGrant(payload.grantId)
-        throw new errors.InvalidGrant(`${this.model === 'RefreshToken' ? 'refresh token' : 'grant'} already used`)
+        throw new errors.InvalidGrant(`${this.what()} already used`)
       }
       payload.consumed = now
       await kv.set(this.key(id), JSON.stringify(payload), ttlS)

@@ -1,6 +1,7 @@
 // OAuth test kit: the gateway listening with OAuth on against a sandbox GitHub, an MCP SDK
 // OAuthClientProvider kept in memory, and a cookie-keeping "browser" that clicks through the
 // consent page and the sandbox's GitHub login as a person would.
+import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:net'
 import { Writable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
@@ -9,7 +10,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js'
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js'
+import { Redis } from 'ioredis'
 import { buildApp } from '../../src/app.js'
+import { redisKv, type Kv } from '../../src/oauth/kv.js'
 import { SANDBOX_OAUTH_APP, type GitHubStandin } from '../../sandbox/github-standin.js'
 import { standin, testEnv, type TestContext } from '../helper.js'
 
@@ -22,6 +25,18 @@ export async function freePort (): Promise<number> {
   const { port } = server.address() as { port: number }
   await new Promise((resolve) => server.close(resolve))
   return port
+}
+
+/** A Kv on the local Redis under a prefix of its own, emptied and disconnected when the test ends. */
+export function testRedisKv (t: Test, name: string): Kv {
+  const redis = new Redis('redis://127.0.0.1:6379')
+  const prefix = `test:${name}:${randomUUID()}:`
+  t.teardown(async () => {
+    const keys = await redis.keys(`${prefix}*`)
+    if (keys.length > 0) await redis.del(...keys)
+    await redis.quit()
+  })
+  return redisKv(redis, prefix)
 }
 
 export interface OAuthGateway { app: FastifyInstance, github: GitHubStandin, url: string }

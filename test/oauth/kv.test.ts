@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto'
 import t, { type Test } from 'tap'
-import { Redis } from 'ioredis'
-import { memoryKv, redisKv, type Kv } from '../../src/oauth/kv.js'
+import { memoryKv, type Kv } from '../../src/oauth/kv.js'
+import { testRedisKv } from './helpers.js'
 
 // claim() is the atomic "first one wins" under the one-time use of codes and refresh tokens.
 
@@ -17,12 +16,5 @@ async function claims (t: Test, kv: Kv) {
 t.test('in-process store', async (t) => { await claims(t, memoryKv()) })
 
 t.test('Redis store (SET NX EX)', async (t) => {
-  const redis = new Redis('redis://127.0.0.1:6379')
-  const prefix = `test:oauth-kv:${randomUUID()}:`
-  t.teardown(async () => {
-    const keys = await redis.keys(`${prefix}*`)
-    if (keys.length > 0) await redis.del(...keys)
-    await redis.quit()
-  })
-  await claims(t, redisKv(redis, prefix))
+  await claims(t, testRedisKv(t, 'oauth-kv'))
 })

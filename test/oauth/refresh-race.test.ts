@@ -7,7 +7,7 @@ import { ENCRYPTION_KEY, freePort, oauthGateway, signIn } from './helpers.js'
 // A refresh token is accepted once, even when several requests present it at the same moment on
 // two replicas sharing Redis: exactly one gets new tokens, and the others are reuse, which revokes
 // the whole family (the winner's new tokens included). (Within one process the race does not show:
-// the store's claim is checked in test/oauth/kv.test.ts.)
+// the store's claim is checked in test/oauth/kv.test.ts, each interleaving in test/oauth/adapter.test.ts.)
 
 const RACERS = 6
 
