@@ -25,7 +25,7 @@ export function adapterFactory (kv: Kv, hooks: AdapterHooks = {}) {
     }
 
     private what (): string {
-      return this.model === 'RefreshToken' ? 'refresh token' : 'grant'
+      return this.model === 'RefreshToken' ? 'refresh token' : this.model === 'AuthorizationCode' ? 'authorization code' : 'grant'
     }
 
     async upsert (id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {

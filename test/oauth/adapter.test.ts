@@ -35,6 +35,11 @@ async function consumes (t: Test, kv: Kv) {
   await t.rejects(tokens.consume('rt2'), errors.InvalidGrant, 'a token revoked after it was read cannot be consumed')
 
   await t.rejects(tokens.consume('never-issued'), errors.InvalidGrant, 'nor can a token that never existed')
+
+  const codes = new Adapter('AuthorizationCode')
+  await codes.upsert('c1', { grantId: 'g3', exp: exp() }, 600)
+  await codes.consume('c1')
+  await t.rejects(codes.consume('c1'), { message: 'invalid_grant', error_detail: 'authorization code already used' }, 'an authorization code is used once too')
 }
 
 t.test('in-process store', async (t) => { await consumes(t, memoryKv()) })
