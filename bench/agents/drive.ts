@@ -46,14 +46,19 @@ export function openAgents (url: string, agents: number): Promise<string[]> {
 
 export const closeAgents = (url: string, sessions: string[]): Promise<void> => inBatches(sessions, 10, (id) => closeSession(url, id))
 
-/** Every agent loops its plan (seeded by its index) for `seconds`; the samples of every call. */
-export async function driveAgents (url: string, sessions: string[], seconds: number, opts: { limited?: boolean } = {}): Promise<CallSample[]> {
+/**
+ * Every agent loops its plan (seeded by its index) for `seconds`, or until it has made `passes`
+ * passes if that comes first; the samples of every call. `limited: false` leaves out the calls
+ * GitHub's secondary limits count (the warm-up's rule, workload.ts).
+ */
+export async function driveAgents (url: string, sessions: string[], seconds: number, opts: { limited?: boolean, passes?: number } = {}): Promise<CallSample[]> {
   const deadline = performance.now() + seconds * 1000
+  const passes = opts.passes ?? Infinity
   const samples: CallSample[] = []
   await Promise.all(sessions.map(async (session, agent) => {
     const rand = random(agent + 1)
     let id = 10
-    for (let n = 1; performance.now() < deadline; n++) {
+    for (let n = 1; n <= passes && performance.now() < deadline; n++) {
       for (const call of pass(rand, agent, n)) {
         if (performance.now() >= deadline) break
         if (opts.limited === false && LIMITED.has(call.name)) continue
