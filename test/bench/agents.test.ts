@@ -125,12 +125,12 @@ t.test('a short drive against the baseline: every call answered, every answer on
   const sessions = await openAgents(url, 4)
   t.equal(base.sessions.size, 4, 'one session per agent')
   const before = github.usage()
-  const samples = await driveAgents(url, sessions, 1.5)
+  const samples = await driveAgents(url, sessions, 60, { passes: 2 })
   const usage = usageDelta(before, github.usage())
   await closeAgents(url, sessions)
   t.equal(base.sessions.size, 0)
 
-  t.ok(samples.length >= 6, `${samples.length} calls`)
+  t.ok(samples.length >= 4 * 2 * 6, `${samples.length} calls (two passes of four agents)`)
   const limited = samples.filter((s) => s.outcome === 'rate-limited').length
   t.equal(samples.filter((s) => s.outcome === 'error').length, 0, 'no call failed for another reason')
   t.equal(limited, usage.secondaryLimited, 'each rate-limited call is one of the stand-in\'s 403s')
