@@ -65,6 +65,8 @@ export interface GitHubStandin {
   url: string
   close(): Promise<void>
   requests: RequestLogEntry[]
+  /** Requests received so far, counted on arrival (`requests` logs each once it is answered). */
+  readonly received: number
   reset(): void
   setLatency(ms: number): void
   failNext(match: FaultMatch, fault: Fault): void
@@ -142,7 +144,9 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
     requestId: () => `0000:00000:${(++requestCount).toString(16).toUpperCase().padStart(7, '0')}:0000000:00000000`,
   }
 
+  let received = 0
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    received++
     const method = (req.method ?? 'GET').toUpperCase()
     const rawUrl = req.url ?? '/'
     const q = rawUrl.indexOf('?')
@@ -211,6 +215,7 @@ export async function startGitHubStandin(opts: StandinOptions = {}): Promise<Git
   return {
     url: ctx.api,
     requests,
+    get received() { return received },
     state,
     app: deps.app,
     userTokens: web.tokens,

@@ -2,6 +2,7 @@
 // served without a request, within WEBHOOK_FRESHNESS_MS; otherwise reads revalidate with ETags.
 import t from 'tap'
 import { harness } from '../harness.js'
+import { until } from '../../spawn.js'
 import { HookFreshness } from '../../../src/github/upstream/freshness.js'
 import { changeOf } from '../../../src/github/webhooks/events.js'
 
@@ -125,8 +126,9 @@ t.test('a 304 for a read that was in flight when a delivery arrived leaves the a
   await h.call('get_issue', issue(3))
   tick(WINDOW + 1) // too old to be fresh: the next read revalidates
   h.standin.setLatency(200)
+  const sent = h.standin.received
   const inFlight = h.call('get_issue', issue(3)) // asks GitHub, gets 304 after the delivery below
-  await new Promise((resolve) => setTimeout(resolve, 50))
+  await until(() => h.standin.received > sent, 'the read reached GitHub')
   h.domain.apply(edited(3))
   await inFlight
   h.standin.setLatency(0)
