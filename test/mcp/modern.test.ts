@@ -19,6 +19,7 @@ import { MAX_SUBSCRIPTIONS } from '../../src/mcp/subscriptions.js'
 import { FULL_ACCESS } from '../../src/auth/access.js'
 import type { Caller } from '../../src/mcp/session-context.js'
 import { issuesPayload } from '../webhook-kit.js'
+import { until } from '../spawn.js'
 
 const X = 'issue://octo-org/widgets/42'
 const Y = 'issue://octo-org/widgets/7'
@@ -81,7 +82,7 @@ async function watcher (t: Test, url: URL) {
   })
   await client.connect(new StreamableHTTPClientTransport(url))
   t.teardown(() => client.close())
-  const until = (n: number, ms = 2000) => new Promise<void>((resolve, reject) => {
+  const until = (n: number, ms = 10_000) => new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`heard ${heard.length} of ${n} updates within ${ms} ms`)), ms)
     const check = () => { if (heard.length >= n) { clearTimeout(timer); resolve() } else waiters.push(check) }
     check()
@@ -89,14 +90,6 @@ async function watcher (t: Test, url: URL) {
   return { client, heard, until }
 }
 
-/** Resolves once `check` holds; fails after `ms`. */
-async function eventually (check: () => boolean, ms = 1000) {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
 
 t.test('streams naming one resource share one watch, released when the last of them closes', async (t) => {
   const g = await gateway(t)
@@ -108,16 +101,16 @@ t.test('streams naming one resource share one watch, released when the last of t
 
   await subA.close()
   t.equal(await subA.closed, 'local')
-  await eventually(() => g.catalog.updates.topics > 0 && g.modern.watchedResources === 2)
+  await until(() => g.catalog.updates.topics > 0 && g.modern.watchedResources === 2, 'both resources watched')
   g.edited(42)
   await b.until(1)
   t.same(b.heard, [X], 'the other stream on X still hears it')
   t.same(a.heard, [], 'the closed stream does not')
 
   await subB.close()
-  await eventually(() => g.modern.watchedResources === 1)
+  await until(() => g.modern.watchedResources === 1, 'one resource watched')
   await subC.close()
-  await eventually(() => g.modern.watchedResources === 0)
+  await until(() => g.modern.watchedResources === 0, 'no resource watched')
   t.equal(g.catalog.updates.topics, 0, 'nothing is left on the catalog\'s bus')
   t.equal(g.edited(42) + g.edited(7), 0, 'a change now reaches no one')
   t.same([a.heard, b.heard, c.heard], [[], [X], []])
@@ -163,7 +156,7 @@ t.test('a client that left while its listen waited in a hook leaves nothing behi
   await waiting
   leave.abort()
   await t.rejects(sent)
-  await eventually(() => g.served.includes('listen:gone'))
+  await until(() => g.served.includes('listen:gone'), 'the listen stream ended')
   t.equal(g.modern.watchedResources, 0, 'no watch for a stream nobody reads')
   t.equal(g.catalog.updates.topics, 0)
   const next = await probe.client.listen({ resourceSubscriptions: [Y] })
@@ -181,7 +174,7 @@ t.test('a listen names at most as many resources as a session may subscribe to',
   t.ok(full.honoredFilter.resourceSubscriptions?.includes(X), 'X named twice counts once: 1,000 distinct resources are allowed')
   t.equal(g.modern.watchedResources, MAX_SUBSCRIPTIONS)
   await full.close()
-  await eventually(() => g.modern.watchedResources === 0)
+  await until(() => g.modern.watchedResources === 0, 'no resource watched')
 })
 
 t.test('maxListeners caps the open streams; closing one makes room', async (t) => {
@@ -191,7 +184,7 @@ t.test('maxListeners caps the open streams; closing one makes room', async (t) =
   await w.client.listen({ resourceSubscriptions: [Y] })
   await t.rejects(w.client.listen({ resourceSubscriptions: [X] }), { code: -32603, message: /Subscription limit reached/ })
   await first.close()
-  await eventually(() => g.modern.watchedResources === 1)
+  await until(() => g.modern.watchedResources === 1, 'one resource watched')
   const again = await w.client.listen({ resourceSubscriptions: [X] })
   t.same(again.honoredFilter, { resourceSubscriptions: [X] })
 })
@@ -205,7 +198,7 @@ t.test('close() ends every open stream gracefully and stops watching', async (t)
   t.equal(g.modern.watchedResources, 2)
   await g.modern.close()
   t.same([await subA.closed, await subB.closed], ['graceful', 'graceful'], 'each client is told the server ended it')
-  await eventually(() => g.modern.watchedResources === 0)
+  await until(() => g.modern.watchedResources === 0, 'no resource watched')
   t.equal(g.catalog.updates.topics, 0)
 })
 

@@ -211,7 +211,7 @@ t.test('close() stops a discovery in flight', async (t) => {
   const started = Date.now()
   await app.close()
   while (!logs.some((l) => l.includes('issuer discovery failed')) && Date.now() - started < 4000) await new Promise((resolve) => setTimeout(resolve, 10))
-  t.ok(Date.now() - started < 1000, 'the discovery ended at close, not at its 5 s timeout')
+  t.ok(Date.now() - started < 2500, 'the discovery ended at close, not at its 5 s timeout')
   t.match(logs.find((l) => l.includes('issuer discovery failed')), /aborted/)
   t.equal(sockets.length, 1, 'and tried no further address')
 })

@@ -9,6 +9,7 @@ import { buildApp } from '../../../src/app.js'
 import { SANDBOX_TOKEN, type GitHubStandin } from '../../../sandbox/github-standin.js'
 import { KEY_A, MCP_HEADERS, standin, testEnv, type TestContext } from '../../helper.js'
 import { deliver, freshPrefix, issuesPayload, WEBHOOK_SECRET } from '../../webhook-kit.js'
+import { until } from '../../spawn.js'
 
 const ISSUE = 'issue://octo-org/widgets/42'
 const OTHER = 'issue://octo-org/widgets/7'
@@ -37,8 +38,8 @@ async function listener (t: TestContext, base: string, key: string) {
   })
   await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: { 'X-API-Key': key } } }))
   t.teardown(() => client.close())
-  /** Resolves when `n` updates have arrived; fails after `ms`. */
-  const until = (n: number, ms = 2000) => new Promise<void>((resolve, reject) => {
+  /** Resolves when `n` updates have arrived; fails after `ms` (a bound for a hung test, not a target). */
+  const until = (n: number, ms = 10_000) => new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`only ${updates.length} of ${n} updates within ${ms} ms`)), ms)
     const check = () => { if (updates.length >= n) { clearTimeout(timer); resolve() } else waiters.push(check) }
     check()
@@ -57,14 +58,6 @@ const text = async (client: Client, uri: string) => {
   return (read.contents[0] as { text: string }).text
 }
 
-/** Resolves once `check` holds; fails after `ms`. */
-async function eventually (check: () => boolean, ms = 1000) {
-  const deadline = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not reached in time')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
 
 async function twoReplicas (t: Test) {
   const github = await standin(t)
@@ -121,7 +114,7 @@ function sseReader (response: Response) {
   return { next, cancel: () => reader.cancel() }
 }
 
-t.test('a change on GitHub reaches a listen stream on the other replica within 1 s; its next read shows it', async (t) => {
+t.test('a change on GitHub reaches a listen stream on the other replica; its next read shows it', async (t) => {
   const { github, a } = await twoReplicas(t)
   const watcher = await listener(t, a.base, KEY_A)
   t.equal(watcher.client.getServerCapabilities()?.resources?.subscribe, true, 'resources.subscribe is offered')
@@ -130,11 +123,10 @@ t.test('a change on GitHub reaches a listen stream on the other replica within 1
   const sub = await watcher.client.listen({ toolsListChanged: true, resourceSubscriptions: [ISSUE] })
   t.same(sub.honoredFilter, { resourceSubscriptions: [ISSUE] }, 'acknowledged: only what was asked and can be sent')
 
-  const changed = Date.now()
+  // How soon is the benchmark's to measure (bench/webhook-delay.ts, docs/benchmarks.md), not a timed assertion's.
   await gh(github, 'PATCH', '/repos/octo-org/widgets/issues/42', { title: 'Gauge flickers at 50 Hz too' })
-  await watcher.until(1, 1000)
+  await watcher.until(1)
   t.same(watcher.uris(), [ISSUE])
-  t.ok(watcher.updates[0].at - changed < 1000, `notified ${watcher.updates[0].at - changed} ms after the change`)
   await github.webhooksIdle()
   t.match(github.deliveries.at(-1), { event: 'issues', action: 'edited', status: 200 }, 'replica B took the delivery')
   t.match(await text(watcher.client, ISSUE), /Gauge flickers at 50 Hz too/, 'the next read shows the change')
@@ -194,7 +186,7 @@ t.test('a bad signature and a replayed delivery produce nothing on a listen stre
   t.same((await deliver(b.app, { event: 'issues', payload, id: 'replayed-1' })).json(), { status: 'duplicate' })
   // Deliveries are applied in order: once a later one is heard, the earlier ones had their chance.
   await edited(7)
-  await eventually(() => watcher.uris().includes(OTHER))
+  await until(() => watcher.uris().includes(OTHER), 'the watcher heard the other issue')
   t.same(watcher.uris(), [ISSUE, OTHER], 'one update for the first delivery, none for the bad signatures or the replay')
 })
 
@@ -243,7 +235,7 @@ t.test('closing the stream stops the watch', async (t) => {
   t.ok(catalog.updates.topics > 0, 'the listen is watched on replica A\'s update bus')
   await sub.close()
   t.equal(await sub.closed, 'local')
-  await eventually(() => catalog.updates.topics === 0)
+  await until(() => catalog.updates.topics === 0, 'no topic left watched')
   t.equal(catalog.updates.topics, 0, 'a closed stream leaves nothing on the bus')
   t.equal(catalog.updates.publish([ISSUE]), 0, 'an update to the resource now reaches no one')
 })
@@ -253,10 +245,8 @@ t.test('the stream ends when the app closes, and close does not wait for it', as
   const { app, base } = await replica(t, github, { GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET, WEBHOOK_REDIS_PREFIX: freshPrefix() })
   const watcher = await listener(t, base, KEY_A)
   const sub = await watcher.client.listen({ resourceSubscriptions: [ISSUE] })
-  const started = Date.now()
   const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('hung'), 3000).unref())
-  t.equal(await Promise.race([app.close().then(() => 'closed'), timeout]), 'closed')
-  t.ok(Date.now() - started < 1000, `closed in ${Date.now() - started} ms`)
+  t.equal(await Promise.race([app.close().then(() => 'closed'), timeout]), 'closed', 'closed without waiting for the open stream')
   t.equal(await sub.closed, 'graceful', 'the client is told the server ended the stream')
   t.equal(app.github.catalog.updates.topics, 0)
 })
@@ -268,7 +258,7 @@ t.test('MAX_SESSIONS caps open listen streams; without webhooks a listen is hono
   const first = await watcher.client.listen({ resourceSubscriptions: [ISSUE] })
   await t.rejects(watcher.client.listen({ resourceSubscriptions: [OTHER] }), { code: -32603, message: /Subscription limit reached/ })
   await first.close()
-  await eventually(() => capped.app.github.catalog.updates.topics === 0)
+  await until(() => capped.app.github.catalog.updates.topics === 0, 'no topic left watched on the capped gateway')
   const second = await watcher.client.listen({ resourceSubscriptions: [OTHER] })
   t.same(second.honoredFilter, { resourceSubscriptions: [OTHER] }, 'a closed stream makes room')
 
