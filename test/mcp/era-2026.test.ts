@@ -4,8 +4,9 @@
 import t from 'tap'
 import {
   HEADER_MISMATCH, LEGACY, LOG_LEVEL, MODERN, SERVER_INFO, UNSUPPORTED_VERSION,
-  hangingUpstream, listening, post, within, referenceRun, rpc, toolCall, widgets, type Message, type Reply,
+  hangingUpstream, listening, post, referenceRun, rpc, toolCall, widgets, type Message, type Reply,
 } from './era-2026-kit.js'
+import { until } from '../spawn.js'
 
 const result = (r: Reply) => r.answer?.result ?? {}
 const notifications = (r: Reply, method: string) => r.messages.filter((m) => m.method === method)
@@ -181,7 +182,7 @@ t.test('closing the response stream cancels the call and aborts its upstream req
   const app = target.app
   if (app) {
     // Nothing of the cancelled call is left in flight to hold up a drain.
-    await within((async () => { while (app.lifecycle.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10)) })(), 2000, 'in-flight count back to 0')
+    await until(() => app.lifecycle.inFlight === 0, 'in-flight count back to 0')
     t.equal(app.lifecycle.inFlight, 0)
   }
 })
