@@ -90,7 +90,6 @@ async function watcher (t: Test, url: URL) {
   return { client, heard, until }
 }
 
-
 t.test('streams naming one resource share one watch, released when the last of them closes', async (t) => {
   const g = await gateway(t)
   const [a, b, c] = [await watcher(t, g.url), await watcher(t, g.url), await watcher(t, g.url)]

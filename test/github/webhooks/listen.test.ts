@@ -58,7 +58,6 @@ const text = async (client: Client, uri: string) => {
   return (read.contents[0] as { text: string }).text
 }
 
-
 async function twoReplicas (t: Test) {
   const github = await standin(t)
   const keys = join(t.testdir(), 'keys.json')
